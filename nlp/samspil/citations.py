@@ -1,0 +1,474 @@
+"""Citations: in-text author–year citations, reference lists, and the links between them.
+
+Plain functions over plain text; the spaCy component in :mod:`samspil.components`
+only stores their results on the ``Doc``. Every regular expression here runs in
+time linear in the input: no nested unbounded quantifiers, bracket contents are
+bounded in length.
+
+Public functions: :func:`find_citations`, :func:`find_references`,
+:func:`parse_reference`, :func:`link_citations`, :func:`extract_citations`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from .records import Citation, Reference
+
+# ------------------------------------------------------------------ vocabulary
+
+_YEAR = r"(?:1[6-9]\d\d|20\d\d)[a-z]?|u\.\s?å\.?|i tryk|in press|n\.d\."
+_YEAR_RE = re.compile(rf"(?<![\d\w])(?:{_YEAR})(?![\d])")
+_PAGES = r"(?:s\.|ss\.|side|sider|pp?\.)\s?(?P<pages>\d+(?:\s?[-–]\s?\d+)?(?:\s?(?:ff?\.))?)"
+_ETAL = r"(?:et\s?al\.?|m\.\s?fl\.?|mfl\.?|med\s+flere)"
+_PREFIXES = re.compile(
+    r"^(?:(?:se\s+(?:fx|f\.eks\.|også|eksempelvis|bl\.a\.)|se|jf\.|jvf\.|bl\.a\.|fx|f\.eks\.|eksempelvis|citeret\s+i|"
+    r"cf\.|e\.g\.|see(?:\s+also)?|også|især|samt|og)\s*,?\s*)+",
+    re.IGNORECASE,
+)
+# Words that may stand inside an organisation's name without a capital.
+_NAME_PARTICLES = frozenset(
+    "for og i af til med på om de der la le van von den det du di da del dos".split()
+)
+_NAME_WORD = re.compile(r"[A-ZÆØÅÄÖÜÉ][\w'’\-]*\.?$|[A-ZÆØÅ]{2,}$")
+
+_BRACKET = re.compile(r"\(([^()\n]{2,400})\)|\[([^\[\]\n]{2,400})\]")
+_WORK_SPLIT_SEMI = re.compile(r"\s*;\s*")
+# "&" after a year (or page number) starts a new work: "2017 & Andersen & Espersen, 2017".
+_WORK_SPLIT_AMP = re.compile(r"(?:(?<=\d)|(?<=\d[a-z])|(?<=å\.)|(?<=tryk))\s*&\s*(?=[A-ZÆØÅ])")
+_WORK = re.compile(
+    rf"^(?P<authors>[^\d;()]{{1,200}}?)(?P<etal>,?\s+{_ETAL})?\s*,?\s+(?P<year>{_YEAR})(?:\s*,\s*(?P<year2>(?:{_YEAR})(?:\s*,\s*(?:{_YEAR}))*))?"
+    rf"(?:\s*[,:]\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?))?"
+)
+_NARRATIVE = re.compile(
+    rf"(?P<authors>(?:(?:La|Le|De|Van|Von|Di|Du|Mac)\s)?[A-ZÆØÅ][\w’'\-]+(?:(?:\s*,\s*|\s+og\s+|\s+&\s+|\s+and\s+)(?:(?:La|Le|De|Van|Von|Di|Du)\s)?[A-ZÆØÅ][\w’'\-]+){{0,5}})"
+    rf"(?P<etal>\s+{_ETAL})?\s+\((?P<inner>(?:{_YEAR})(?:\s*[,;]\s*(?:{_YEAR}))*(?:\s*,\s*{_PAGES})?)\)"
+)
+_NOT_AUTHORS = frozenset(
+    "Tabel Figur Bilag Kapitel Afsnit Side Lov Loven Bekendtgørelse Jf Se Budget Budgettet Nr Stk "
+    "Januar Februar Marts April Maj Juni Juli August September Oktober November December "
+    "Mandag Tirsdag Onsdag Torsdag Fredag Lørdag Søndag Perioden Året År Fra Siden I Og Den Det "
+    "Referat Dagsorden Møde Mødet Planen Strategien Politikken Aftalen Puljen Kommuneplan Lokalplan Regnskab".split()
+)
+
+# ------------------------------------------------------------------ in-text citations
+
+
+def _clean_authors(raw: str) -> tuple[tuple[str, ...], bool] | None:
+    """Split an author string into family names; ``None`` when it is no author string."""
+    raw = raw.strip().rstrip(",").strip()
+    et_al = False
+    m = re.search(rf"[,\s]*{_ETAL}$", raw)
+    if m:
+        et_al = True
+        raw = raw[: m.start()].strip().rstrip(",")
+    if not raw:
+        return None
+    parts = re.split(r"\s*(?:&|\bog\b|\band\b|;)\s*|\s*,\s*", raw)
+    authors: list[str] = []
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        words = part.split()
+        if not _NAME_WORD.match(words[0]) or not _NAME_WORD.match(words[-1]):
+            return None
+        if any(not (_NAME_WORD.match(w) or w.lower() in _NAME_PARTICLES) for w in words):
+            return None
+        if len(words) > 7:
+            return None
+        # "Ibsen, B." — an initial after a comma belongs to the name before it.
+        if re.fullmatch(r"(?:[A-ZÆØÅ]\.\s?-?)+", part) and authors:
+            continue
+        authors.append(part)
+    if not authors or authors[0] in _NOT_AUTHORS:
+        return None
+    return tuple(authors), et_al
+
+
+def _years(first: str, more: str | None) -> list[str]:
+    years = [first]
+    if more:
+        years += [y.strip() for y in re.split(r"\s*[,;]\s*", more) if y.strip()]
+    return [_normalise_year(y) for y in years]
+
+
+def _normalise_year(year: str) -> str:
+    y = year.strip()
+    if y.lower().replace(" ", "").startswith("u.å"):
+        return "u.å."
+    return y
+
+
+def _parse_work(text: str, offset: int) -> list[Citation]:
+    """Parse one work inside a bracket (prefix removed); offsets are absolute."""
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    m = _PREFIXES.match(stripped)
+    if m:
+        lead += m.end()
+        stripped = stripped[m.end() :]
+    m = _WORK.match(stripped)
+    if not m:
+        return []
+    parsed = _clean_authors(m.group("authors") + (m.group("etal") or ""))
+    if parsed is None:
+        return []
+    authors, et_al = parsed
+    pages = m.group("pages") or m.group("pages2")
+    years = _years(m.group("year"), m.group("year2"))
+    end = m.end()
+    span = stripped[:end].rstrip(" ,;")
+    start = offset + lead
+    if len(years) == 1:
+        return [Citation(span, start, start + len(span), authors, et_al, years[0], pages)]
+    # "Ibsen, 2016, 2019": one citation per work, the first carrying the names.
+    out = []
+    first_end = m.end("year")
+    out.append(Citation(stripped[:first_end], start, start + first_end, authors, et_al, years[0], None))
+    for ym in _YEAR_RE.finditer(stripped, first_end, end):
+        if len(out) >= len(years):
+            break
+        out.append(Citation(ym.group(), start + ym.start(), start + ym.end(), authors, et_al, _normalise_year(ym.group()), None))
+    return out
+
+
+def _parenthetical(text: str, start: int, end: int) -> Iterator[Citation]:
+    for m in _BRACKET.finditer(text, start, end):
+        group = 1 if m.group(1) is not None else 2
+        inner, inner_start = m.group(group), m.start(group)
+        if not _YEAR_RE.search(inner):
+            continue  # "(§ 18)", "(bilag 2)"
+        pos = 0
+        for chunk in _WORK_SPLIT_SEMI.split(inner):
+            chunk_start = inner.index(chunk, pos)
+            pos = chunk_start + len(chunk)
+            sub_pos = 0
+            for work in _WORK_SPLIT_AMP.split(chunk):
+                work_start = chunk.index(work, sub_pos)
+                sub_pos = work_start + len(work)
+                yield from _parse_work(work, inner_start + chunk_start + work_start)
+
+
+def _narrative(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> Iterator[Citation]:
+    for m in _NARRATIVE.finditer(text, start, end):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        raw_authors = m.group("authors")
+        # A sentence-initial word is no author: "Siden (2019)" – drop leading non-names.
+        parsed = _clean_authors(raw_authors + (m.group("etal") or ""))
+        if parsed is None:
+            continue
+        authors, et_al = parsed
+        inner = m.group("inner")
+        pm = re.search(_PAGES, inner)
+        years = [_normalise_year(y.group()) for y in _YEAR_RE.finditer(inner[: pm.start()] if pm else inner)]
+        if not years:
+            continue
+        pages = pm.group("pages") if pm else None
+        if len(years) == 1:
+            yield Citation(m.group(), m.start(), m.end(), authors, et_al, years[0], pages, narrative=True)
+        else:
+            for i, ym in enumerate(_YEAR_RE.finditer(m.group("inner"))):
+                if i == 0:
+                    s, e = m.start(), m.start("inner") + ym.end()
+                else:
+                    s, e = m.start("inner") + ym.start(), m.start("inner") + ym.end()
+                yield Citation(text[s:e], s, e, authors, et_al, years[i], None, narrative=True)
+
+
+def find_citations(text: str, end: int | None = None) -> list[Citation]:
+    """Find the in-text author–year citations of ``text[:end]``, one per cited work.
+
+    >>> [c.text for c in find_citations("Se (Benjaminsen et al., 2017 & Andersen & Espersen, 2017).")]
+    ['Benjaminsen et al., 2017', 'Andersen & Espersen, 2017']
+    >>> [(c.authors, c.year) for c in find_citations("Hjære m.fl. (2018) viser det (§ 18, bilag 2).")]
+    [(('Hjære',), '2018')]
+    """
+    end = len(text) if end is None else end
+    paren = list(_parenthetical(text, 0, end))
+    taken = [(c.start, c.end) for c in paren]
+    found = paren + list(_narrative(text, 0, end, taken))
+    found.sort(key=lambda c: c.start)
+    out: list[Citation] = []
+    for c in found:
+        if out and c.start < out[-1].end:
+            continue
+        out.append(c)
+    return out
+
+
+# ------------------------------------------------------------------ reference lists
+
+_HEADING = re.compile(
+    r"^[ \t]*(?:\d+(?:\.\d+)*\.?\s+)?(?P<h>Kilder|Kildeliste|Kilder og litteratur|Litteratur|Litteraturliste|Litteratur og kilder|"
+    r"Anvendt litteratur|Referencer|Referenceliste|Bibliografi|Bibliography|References|Literature|Noter og litteratur)"
+    r"[ \t]*:?[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_ENTRY_START = re.compile(
+    rf"^[ \t]*(?:\[\d+\]\s*|\d+\.\s+|[-•]\s*)?[A-ZÆØÅÄÖÜ][^\n]{{0,250}}?(?:\((?:{_YEAR})\)|[,.]\s(?:{_YEAR})[.,:)]|\s(?:{_YEAR})[.:])"
+)
+_URL = re.compile(r"https?://[^\s<>\")]+|www\.[^\s<>\")]+")
+_DOI = re.compile(r"\b(?:doi:\s?|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
+
+
+def find_reference_section(text: str) -> tuple[int, int] | None:
+    """The ``(start, end)`` of the reference list's body (after its heading), or ``None``.
+
+    The last heading wins: a table of contents may name "Litteratur" early on.
+    """
+    last = None
+    for m in _HEADING.finditer(text):
+        last = m
+    if last is None:
+        return None
+    return last.end(), len(text)
+
+
+def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a reference section into entries, as ``(start, end)`` offsets.
+
+    An entry starts at a line that opens with a name and carries a year soon
+    after; the lines after it belong to it until an empty line or the next such
+    start. A paragraph after an empty line that does not look like an entry
+    ("Senest opdateret 10-10-2019") is left out.
+    """
+    entries: list[list[int]] = []
+    pos = start
+    after_blank = True
+    open_entry = False
+    for line in text[start:end].split("\n"):
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end + 1
+        if not line.strip():
+            after_blank = True
+            open_entry = False
+            continue
+        if _ENTRY_START.match(line):
+            entries.append([line_start + (len(line) - len(line.lstrip())), line_end])
+            open_entry = True
+        elif open_entry and entries:
+            entries[-1][1] = line_end
+        after_blank = False
+    del after_blank
+    return [(s, e) for s, e in entries]
+
+
+def _split_names(raw: str) -> list[dict[str, str]]:
+    raw = raw.strip().rstrip(".,:;").strip()
+    raw = re.sub(rf"[,\s]*{_ETAL}$", "", raw).strip().rstrip(",")
+    if not raw:
+        return []
+    people: list[dict[str, str]] = []
+    chunks = re.split(r"\s*(?:&|\bog\b|\band\b|;)\s*", raw)
+    for chunk in chunks:
+        chunk = chunk.strip().strip(",")
+        if not chunk:
+            continue
+        pieces = [p.strip() for p in chunk.split(",") if p.strip()]
+        # "Ibsen, B., Levinsen, K." — family, given, family, given ...
+        if len(pieces) >= 2 and all(len(p.split()) <= 4 for p in pieces):
+            if len(pieces) % 2 == 1 and re.fullmatch(r"[A-ZÆØÅ][\w\-]+", pieces[-1]):
+                pieces.append("")
+            for i in range(0, len(pieces) - 1, 2):
+                family, given = pieces[i], pieces[i + 1]
+                if re.search(r"\b(?:red|eds?)\.?$", given):
+                    given = re.sub(r"\s*\(?(?:red|eds?)\.?\)?$", "", given)
+                people.append({"family": family, "given": given} if given else {"family": family})
+        elif len(pieces) == 1 and _looks_like_person(pieces[0]):
+            words = pieces[0].split()
+            people.append({"family": words[-1], "given": " ".join(words[:-1])})
+        else:
+            people.append({"literal": chunk})
+    return people
+
+
+def _looks_like_person(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(re.fullmatch(r"[A-ZÆØÅ][a-zæøåéü\-]+|[A-ZÆØÅ]\.", w) for w in words)
+
+
+def _year_match(entry: str) -> re.Match[str] | None:
+    return re.search(rf"\(\s*(?P<y>{_YEAR})\s*\)|(?<=[,.]\s)(?P<y2>{_YEAR})(?=[.,:)])|(?<=\s)(?P<y3>{_YEAR})(?=[.:])", entry)
+
+
+def parse_reference(entry: str) -> dict[str, Any]:
+    """Parse one reference entry into a CSL-JSON item (rules; see the module doc).
+
+    >>> item = parse_reference("Ibsen, Bjarne & Levinsen, Klaus (2019). Foreninger og frivillige. Odense: Syddansk Universitet.")
+    >>> item["author"], item["issued"], item["title"], item["publisher-place"]
+    ([{'family': 'Ibsen', 'given': 'Bjarne'}, {'family': 'Levinsen', 'given': 'Klaus'}], {'date-parts': [[2019]]}, 'Foreninger og frivillige', 'Odense')
+    """
+    text = " ".join(entry.split())
+    item: dict[str, Any] = {"type": "book"}
+    ym = _year_match(text)
+    if ym is None:
+        item["title"] = text.rstrip(".")
+        return item
+    year = _normalise_year(ym.group("y") or ym.group("y2") or ym.group("y3"))
+    authors = _split_names(text[: ym.start()].rstrip(" (,."))
+    if authors:
+        item["author"] = authors
+    if year[:4].isdigit():
+        item["issued"] = {"date-parts": [[int(year[:4])]]}
+        if len(year) > 4:
+            item["year-suffix"] = year[4:]
+    else:
+        item["issued"] = {"literal": year}
+    rest = text[ym.end() :].lstrip(" ).:,")
+    # Title: up to the first full stop that ends a sentence (not "nr.", "s.", an initial).
+    tm = re.search(r"(?<![A-ZÆØÅ])(?<!\bnr)(?<!\bs)(?<!\bvol)[.?!](?=\s|$)", rest)
+    title, tail = (rest[: tm.start() + (1 if rest[tm.start()] in "?!" else 0)], rest[tm.end() :]) if tm else (rest, "")
+    item["title"] = title.strip().rstrip(".")
+    tail = tail.strip()
+    _parse_tail(tail, item)
+    return item
+
+
+def _parse_tail(tail: str, item: dict[str, Any]) -> None:
+    url = _URL.search(tail)
+    if url:
+        item["URL"] = url.group().rstrip(".,")
+        item["type"] = "webpage"
+    doi = _DOI.search(tail)
+    if doi:
+        item["DOI"] = doi.group(1).rstrip(".,")
+    hm = re.search(r"\b(?:hentet|besøgt|lokaliseret|set|accessed)\s+(?:d\.\s*|den\s+)?(\d{1,2})\.?\s*([a-zæøå]+\.?|\d{1,2}\.?)\s*(\d{4})", tail, re.IGNORECASE)
+    if hm:
+        month = _MONTHS.get(hm.group(2).rstrip(".").lower()[:3]) if not hm.group(2)[0].isdigit() else int(hm.group(2).rstrip("."))
+        if month:
+            item["accessed"] = {"date-parts": [[int(hm.group(3)), month, int(hm.group(1))]]}
+    cm = re.match(r"I:?\s+(?P<c>.+)", tail)
+    if cm:
+        item["type"] = "chapter"
+        container = cm.group("c")
+        ed = re.match(r"(?P<eds>[^()]{1,200}?)\s*\((?:red|eds?)\.?\)\s*[,:]?\s*(?P<rest>.*)", container)
+        if ed:
+            item["editor"] = _split_names(ed.group("eds"))
+            container = ed.group("rest")
+        parts = re.split(r"(?<=[.?!])\s+", container, maxsplit=1)
+        item["container-title"] = parts[0].strip().rstrip(".,")
+        tail = parts[1] if len(parts) > 1 else ""
+    jm = re.match(r"(?P<j>[^,.]{2,150}?),?\s+(?:(?:årg\.|vol\.|bd\.)\s*)?(?P<v>\d+)\s*\((?P<i>[\w\-/]+)\)\s*[,:]?\s*(?:s\.\s*|pp\.\s*)?(?P<p>\d+\s*[-–]\s*\d+)?", tail)
+    if jm and item["type"] != "chapter":
+        item["type"] = "article-journal"
+        item["container-title"] = jm.group("j").strip()
+        item["volume"] = jm.group("v")
+        item["issue"] = jm.group("i")
+        if jm.group("p"):
+            item["page"] = jm.group("p").replace(" ", "")
+        return
+    pm = re.search(r"(?:s\.|pp\.)\s*(\d+\s*[-–]\s*\d+)", tail)
+    if pm:
+        item["page"] = pm.group(1).replace(" ", "")
+    sm = re.search(r"(?:Serie|Skriftserie|Rapportserie)\s*:\s*(?P<s>[^,.]+?)(?:,\s*(?P<n>[\w:/\-]+))?\s*[.]", tail)
+    if sm:
+        item["collection-title"] = sm.group("s").strip()
+        if sm.group("n"):
+            item["collection-number"] = sm.group("n")
+        item["type"] = "report"
+    if re.search(r"\b(?:speciale|specialeafhandling|ph\.d\.-afhandling|afhandling|kandidatspeciale|bachelorprojekt)\b", tail, re.I):
+        item["type"] = "thesis"
+    if re.search(r"\b(?:rapport|report|notat|analyse|VIVE|KORA|SFI|arbejdspapir|working paper)\b", tail + " " + item.get("title", ""), re.I) and item["type"] == "book":
+        item["type"] = "report"
+    # Place: Publisher — "Kbh.: Hans Reitzels Forlag", "Odense: Syddansk Universitetsforlag".
+    for m in re.finditer(r"(?:^|[.,]\s+)(?P<place>[A-ZÆØÅ][\w.\-]+(?:\s[A-ZÆØÅ][\w\-]+)?)\s?:\s*(?P<pub>[^.:]{2,200}?)(?:\.\s|\.$|,\s*s\.|$)", tail):
+        place = m.group("place")
+        if place.rstrip(".") in ("Serie", "Skriftserie", "Rapportserie", "I", "URL", "DOI", "Hentet", "Tilgængelig"):
+            continue
+        item["publisher-place"] = place
+        item["publisher"] = m.group("pub").strip().rstrip(".,")
+        break
+    else:
+        if item["type"] in ("report", "book") and tail and not url:
+            last = tail.rstrip(". ").split(". ")[-1].strip()
+            if last and not re.search(r"\d{4}:\d", last) and not last.startswith(("Serie", "Udarbejdet", "En del")) and len(last) < 120:
+                item.setdefault("publisher", last)
+
+
+_MONTHS = {m[:3]: i + 1 for i, m in enumerate(
+    ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"])}
+_MONTHS["mar"] = 3
+
+
+def find_references(text: str) -> list[Reference]:
+    """Find the reference list and parse its entries into CSL-JSON.
+
+    >>> refs = find_references("Tekst.\\n\\nLitteratur\\n\\nKL (2020). Frivillighed i kommunerne. København: KL.\\n")
+    >>> refs[0].csl["author"], refs[0].year
+    ([{'literal': 'KL'}], '2020')
+    """
+    section = find_reference_section(text)
+    if section is None:
+        return []
+    refs = []
+    for s, e in split_reference_entries(text, *section):
+        entry = text[s:e]
+        refs.append(Reference(entry, s, e, parse_reference(entry)))
+    return refs
+
+
+# ------------------------------------------------------------------ linking
+
+
+def fold_name(name: str) -> str:
+    """Fold a name for matching: case, æ/ae, ø/oe, å/aa and diacritics ignored.
+
+    >>> fold_name("Hjære") == fold_name("Hjaere") == fold_name("HJÆRE")
+    True
+    """
+    s = name.casefold().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(ch for ch in s if ch.isalnum())
+
+
+def link_citations(citations: list[Citation], references: list[Reference]) -> list[Citation]:
+    """Point each citation at its reference: same first family name and year.
+
+    A citation "2017" and entries "2017a"/"2017b" stay unlinked (ambiguous); a
+    citation "2017a" links to the "2017a" entry only.
+    """
+    index: dict[tuple[str, str], list[int]] = {}
+    for i, ref in enumerate(references):
+        fam, year = ref.first_family, ref.year
+        if fam and year:
+            index.setdefault((fold_name(fam.split()[-1] if " " in fam and "literal" not in ref.csl["author"][0] else fam), year.lower()), []).append(i)
+    out = []
+    for c in citations:
+        key = (fold_name(c.authors[0].split()[-1]) if c.authors else "", c.year.lower())
+        hits = index.get(key, [])
+        if len(hits) > 1 and len(c.authors) > 1:
+            # Two works by the same first author and year: the co-authors decide.
+            named = [i for i in hits if _coauthors_match(c, references[i])]
+            hits = named or hits
+        out.append(replace(c, reference=hits[0] if hits else None))
+    return out
+
+
+def _coauthors_match(c: Citation, ref: Reference) -> bool:
+    fams = [fold_name(a.get("family") or a.get("literal") or "") for a in ref.csl.get("author", [])]
+    return all(fold_name(a) in fams for a in c.authors[1:])
+
+
+def extract_citations(text: str) -> tuple[list[Citation], list[Reference]]:
+    """Citations (before the reference list) and references of a text, linked.
+
+    >>> cits, refs = extract_citations("Som vist (Ibsen, 2019).\\n\\nLitteratur\\nIbsen, Bjarne (2019). Titel. Odense: SDU.")
+    >>> cits[0].reference, refs[0].csl["title"]
+    (0, 'Titel')
+    """
+    section = find_reference_section(text)
+    body_end = section[0] if section else len(text)
+    references = find_references(text) if section else []
+    citations = find_citations(text, body_end)
+    return link_citations(citations, references), references
+
+
+def unlinked(citations: list[Citation], references: list[Reference]) -> tuple[list[Citation], list[int]]:
+    """Citations without a reference, and indexes of references never cited."""
+    cited = {c.reference for c in citations if c.reference is not None}
+    return [c for c in citations if c.reference is None], [i for i in range(len(references)) if i not in cited]

@@ -1,0 +1,61 @@
+"""Per-label decision thresholds, tuned on dev, stored with the model."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Per-label thresholds and the "needs review" band around them.
+
+    A label is predicted when its probability is at least its threshold; it is
+    flagged for review when the probability lies within ``band`` of the threshold
+    (on either side).
+    """
+
+    labels: tuple[str, ...]
+    values: tuple[float, ...]
+    band: float = 0.1
+
+    def __post_init__(self) -> None:
+        if len(self.labels) != len(self.values):
+            raise ValueError(f"expected one threshold per label ({len(self.labels)}), got {len(self.values)}")
+        if not 0 <= self.band < 0.5:
+            raise ValueError(f"band must lie in [0, 0.5), got {self.band}")
+
+    def predict(self, proba: np.ndarray) -> np.ndarray:
+        return proba >= np.asarray(self.values)
+
+    def review(self, proba: np.ndarray) -> np.ndarray:
+        return np.abs(proba - np.asarray(self.values)) < self.band
+
+    def to_dict(self) -> dict:
+        return {"labels": list(self.labels), "values": [round(float(v), 4) for v in self.values], "band": self.band}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Thresholds:
+        return cls(tuple(data["labels"]), tuple(float(v) for v in data["values"]), float(data.get("band", 0.1)))
+
+
+def tune_thresholds(y_true: np.ndarray, proba: np.ndarray, labels: tuple[str, ...], band: float = 0.1) -> Thresholds:
+    """The threshold per label that maximises F1 on ``(y_true, proba)``.
+
+    Ties go to the threshold nearest 0.5, so that a label with few dev examples
+    does not get an extreme threshold by chance.
+    """
+    grid = np.round(np.arange(0.05, 0.951, 0.025), 3)
+    values = []
+    for j in range(len(labels)):
+        best, best_f1 = 0.5, -1.0
+        for t in grid:
+            pred = proba[:, j] >= t
+            tp = np.sum(pred & (y_true[:, j] == 1))
+            fp = np.sum(pred & (y_true[:, j] == 0))
+            fn = np.sum(~pred & (y_true[:, j] == 1))
+            f1 = 2 * tp / max(2 * tp + fp + fn, 1)
+            if f1 > best_f1 + 1e-9 or (abs(f1 - best_f1) <= 1e-9 and abs(t - 0.5) < abs(best - 0.5)):
+                best, best_f1 = float(t), f1
+        values.append(best)
+    return Thresholds(labels, tuple(values), band)

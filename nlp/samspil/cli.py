@@ -1,0 +1,195 @@
+"""The ``samspil`` command line: a thin layer over the library.
+
+Exit codes: 0 every input processed, 1 some inputs failed (every other result
+still written), 2 usage error.
+"""
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="samspil: tendenser, samarbejdsformer og kildehenvisninger i danske dokumenter om samarbejde mellem kommuner og civilsamfund.",
+)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class CitationFormat(str, Enum):
+    table = "table"
+    csl_json = "csl-json"
+    bibtex = "bibtex"
+
+
+PathsArg = Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or - for standard input.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of standard output.")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="Model name or directory (default: the shipped model).")]
+MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", help="Refuse files larger than this many bytes.")]
+
+
+def _inputs(paths: list[str]):
+    """Yield ('-', bytes) for standard input and file paths otherwise, in the order given."""
+    from .ingest import iter_files
+
+    for p in paths:
+        if p == "-":
+            yield ("-", sys.stdin.buffer.read())
+        else:
+            for f in iter_files([p]):
+                yield (f, None)
+
+
+def _open_out(out: Path | None):
+    if out is None:
+        return sys.stdout, False
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return open(out, "w", encoding="utf-8", newline=""), True
+
+
+@app.command()
+def classify(
+    paths: PathsArg,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table (for people, in Danish), jsonl or csv.")] = OutputFormat.table,
+    out: OutOpt = None,
+    model: ModelOpt = None,
+    max_bytes: MaxBytesOpt = 50_000_000,
+) -> None:
+    """Tag documents with trends and collaboration forms, with evidence and citations."""
+    from pathlib import Path as _P
+
+    from .ingest import IngestLimits
+    from .pipeline import load
+    from .write import CsvWriter, format_summary, format_table, to_json_line
+
+    clf = load(model, limits=IngestLimits(max_bytes=max_bytes))
+    fh, close = _open_out(out)
+    writer = CsvWriter(fh) if format is OutputFormat.csv else None
+    results = []
+    try:
+        for name, data in _inputs(paths):
+            result = clf.classify_bytes(data, name) if data is not None else clf.classify(_P(name))
+            results.append(result)
+            if result.error:
+                typer.echo(f"samspil: {result.error['message']}", err=True)
+            elif result.language != "da":
+                typer.echo(f"samspil: advarsel: {name} ser ikke ud til at være dansk (sprog: {result.language}); resultatet kan være upålideligt", err=True)
+            if format is OutputFormat.jsonl:
+                fh.write(to_json_line(result) + "\n")
+            elif writer is not None:
+                writer.write(result)
+            else:
+                fh.write(format_table(result) + "\n")
+            fh.flush()
+        if format is OutputFormat.table:
+            fh.write(format_summary(results) + "\n")
+    finally:
+        if close:
+            fh.close()
+    if not results:
+        typer.echo("samspil: no documents found under the paths given", err=True)
+        raise typer.Exit(2)
+    raise typer.Exit(1 if any(r.error for r in results) else 0)
+
+
+@app.command()
+def citations(
+    paths: PathsArg,
+    format: Annotated[CitationFormat, typer.Option("--format", "-f", help="table, csl-json or bibtex.")] = CitationFormat.table,
+    out: OutOpt = None,
+    max_bytes: MaxBytesOpt = 50_000_000,
+) -> None:
+    """Extract in-text citations and reference lists (no classification)."""
+    import json
+
+    from .citations import extract_citations, unlinked
+    from .errors import IngestError
+    from .export import to_bibtex
+    from .ingest import IngestLimits, read_bytes, read_document
+
+    limits = IngestLimits(max_bytes=max_bytes)
+    fh, close = _open_out(out)
+    failed = 0
+    items = []
+    try:
+        for name, data in _inputs(paths):
+            try:
+                doc = read_bytes(data, name, limits) if data is not None else read_document(name, limits)
+            except IngestError as exc:
+                failed += 1
+                typer.echo(f"samspil: {exc}", err=True)
+                continue
+            cits, refs = extract_citations(doc.text)
+            if format is CitationFormat.table:
+                missing, uncited = unlinked(cits, refs)
+                fh.write(f"Fil: {name}\n  Henvisninger i teksten ({len(cits)}):\n")
+                for c in cits:
+                    target = f"→ post {c.reference + 1}" if c.reference is not None else "→ ingen post i listen"
+                    fh.write(f"    {c.text}  {target}\n")
+                fh.write(f"  Litteraturliste ({len(refs)} poster):\n")
+                for i, r in enumerate(refs, 1):
+                    mark = "  (ikke citeret)" if i - 1 in uncited else ""
+                    fh.write(f"    {i}. {' '.join(r.text.split())}{mark}\n")
+                if missing:
+                    fh.write(f"  Uden post i listen: {', '.join(c.text for c in missing)}\n")
+                fh.write("\n")
+            else:
+                items.extend(r.to_csl() | {"id": f"{Path(name).stem}-{i + 1}"} for i, r in enumerate(refs))
+        if format is CitationFormat.csl_json:
+            fh.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+        elif format is CitationFormat.bibtex:
+            fh.write(to_bibtex(items))
+    finally:
+        if close:
+            fh.close()
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def train(
+    out: Annotated[Path, typer.Option(help="Model directory to write.")] = Path("models/samspil-linear"),
+    corpus: Annotated[Optional[Path], typer.Option(help="Corpus folder with data/{train,dev,test}.jsonl.")] = None,
+) -> None:
+    """Train the linear classifier on the corpus's train split, tuned on dev."""
+    from .trainer import train as train_model
+
+    model = train_model(out, corpus)
+    typer.echo(f"trained {model.meta['name']} on {model.meta['n_train']} documents; dev micro-F1 {model.meta['tuning']['dev_micro_f1']}; saved to {out}")
+
+
+@app.command()
+def evaluate(
+    model: Annotated[Path, typer.Option(help="Model directory.")] = Path("models/samspil-linear"),
+    corpus: Annotated[Optional[Path], typer.Option(help="Corpus folder.")] = None,
+    split: Annotated[str, typer.Option(help="train, dev or test.")] = "test",
+    learning_curve: Annotated[bool, typer.Option(help="Also compute the learning curve.")] = True,
+) -> None:
+    """Evaluate a model; write metrics.json and the model card into its directory."""
+    from .evaluation import evaluate as run
+
+    m = run(model, corpus, split, learning_curve)
+    s, k = m["model_scores"], m["keyword_baseline"]
+    for g in ("trends", "forms", "all"):
+        ci = s["bootstrap_95"][f"{g}_micro_f1"]
+        typer.echo(f"{g:7s} micro-F1 {s[g]['micro_f1']:.3f} (95% CI {ci[0]:.3f}-{ci[1]:.3f})  keyword baseline {k[g]['micro_f1']:.3f}  macro-F1 {s[g]['macro_f1']:.3f}")
+    c = m["citations"]
+    typer.echo(f"citations F1 (author+year) {c['citations_by_author_year']['f1']:.3f}; reference segmentation F1 {c['reference_segmentation']['f1']:.3f}; linking {c['linking_accuracy']['accuracy']}")
+    typer.echo(f"wrote {model / 'metrics.json'} and {model / 'README.md'}")
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

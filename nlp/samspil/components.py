@@ -1,0 +1,105 @@
+"""spaCy components: thin wrappers that store the results of plain functions on the ``Doc``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .citations import extract_citations
+from .records import FORMS, TRENDS, Span
+
+EXTENSIONS = ("trends", "forms", "scores", "evidence", "needs_review", "citations", "references")
+
+
+def register_extensions() -> None:
+    """Register the ``Doc._`` attributes samspil sets (once per process)."""
+    for name in EXTENSIONS:
+        if not Doc.has_extension(name):
+            default = {} if name in ("scores", "evidence") else ()
+            Doc.set_extension(name, default=default)
+
+
+class CitationExtractor:
+    """Sets ``doc._.citations`` and ``doc._.references`` (linked)."""
+
+    def __init__(self, nlp: Language, name: str = "samspil/citations") -> None:
+        register_extensions()
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        citations, references = extract_citations(doc.text)
+        doc._.citations = tuple(citations)
+        doc._.references = tuple(references)
+        return doc
+
+
+def select_evidence(text: str, spans, proba: np.ndarray, threshold: float, k: int = 3) -> tuple[Span, ...]:
+    """The best sentence for a label, and up to ``k - 1`` more whose score passes the threshold."""
+    order = np.argsort(-proba, kind="stable")
+    chosen: list[Span] = []
+    for rank, i in enumerate(order[: max(k * 3, k)]):
+        if rank > 0 and proba[i] < threshold:
+            break
+        start, end = spans[i]
+        raw = text[start:end]
+        lead = len(raw) - len(raw.lstrip())
+        body = raw.strip()
+        if len(body) < 3:
+            continue
+        chosen.append(Span(body, start + lead, start + lead + len(body)))
+        if len(chosen) == k:
+            break
+    return tuple(chosen)
+
+
+class LabelClassifier:
+    """Sets ``doc._.scores``, ``doc._.trends``, ``doc._.forms``, ``doc._.evidence`` and
+    ``doc._.needs_review`` from a linear model directory."""
+
+    def __init__(self, nlp: Language, name: str = "samspil/classifier", model: str | None = None, max_evidence: int = 3) -> None:
+        register_extensions()
+        self.name = name
+        self.max_evidence = max_evidence
+        self.model_ref = model
+        self.model = None
+        if model is not None:
+            self._load(model)
+
+    def _load(self, model: str | Path) -> None:
+        from .classify.linear import LinearModel
+        from .models import resolve_model
+
+        self.model = LinearModel.load(resolve_model(model))
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.model is None:
+            self._load("samspil-linear")
+        model = self.model
+        scored = model.score_doc(doc)
+        proba = scored.doc
+        predicted = model.thresholds.predict(proba)
+        review = model.thresholds.review(proba)
+        labels = model.labels
+        doc._.scores = {lab: float(p) for lab, p in zip(labels, proba)}
+        doc._.trends = tuple(lab for lab, on in zip(labels, predicted) if on and lab in TRENDS)
+        doc._.forms = tuple(lab for lab, on in zip(labels, predicted) if on and lab in FORMS)
+        doc._.needs_review = tuple(lab for lab, on in zip(labels, review) if on)
+        evidence = {}
+        for j, lab in enumerate(labels):
+            if predicted[j] and len(scored.spans):
+                evidence[lab] = select_evidence(doc.text, scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence)
+        doc._.evidence = evidence
+        return doc
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        if self.model is not None:
+            self.model.save(Path(path))
+
+    def from_disk(self, path, *, exclude=()) -> LabelClassifier:
+        from .classify.linear import LinearModel
+
+        if (Path(path) / "manifest.json").is_file():
+            self.model = LinearModel.load(path)
+        return self

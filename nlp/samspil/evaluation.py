@@ -1,0 +1,328 @@
+"""One evaluation for every backend: label metrics with bootstrap intervals,
+calibration, subsets, a keyword baseline, a learning curve, citation metrics,
+and the model card."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .classify.keywords import KeywordBaseline
+from .classify.linear import LinearModel, LinearParams, fit_linear
+from .records import FORMS, LABELS, TRENDS
+
+GROUPS = {"trends": TRENDS, "forms": FORMS, "all": LABELS}
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+    return p, r, f
+
+
+def label_metrics(y: np.ndarray, pred: np.ndarray, labels: tuple[str, ...]) -> dict[str, Any]:
+    """Per-label precision, recall, F1 and support; micro and macro F1 per group."""
+    out: dict[str, Any] = {"per_label": {}}
+    for j, lab in enumerate(labels):
+        tp = int(np.sum((pred[:, j] == 1) & (y[:, j] == 1)))
+        fp = int(np.sum((pred[:, j] == 1) & (y[:, j] == 0)))
+        fn = int(np.sum((pred[:, j] == 0) & (y[:, j] == 1)))
+        p, r, f = _prf(tp, fp, fn)
+        out["per_label"][lab] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": int(y[:, j].sum())}
+    for group, members in GROUPS.items():
+        cols = [labels.index(lab) for lab in members if lab in labels]
+        out[group] = {"micro_f1": round(_micro(y[:, cols], pred[:, cols]), 4), "macro_f1": round(float(np.mean([out["per_label"][labels[c]]["f1"] for c in cols])), 4)}
+    return out
+
+
+def _micro(y: np.ndarray, pred: np.ndarray) -> float:
+    tp = int(np.sum((pred == 1) & (y == 1)))
+    fp = int(np.sum((pred == 1) & (y == 0)))
+    fn = int(np.sum((pred == 0) & (y == 1)))
+    return _prf(tp, fp, fn)[2]
+
+
+def bootstrap(y: np.ndarray, pred: np.ndarray, labels: tuple[str, ...], n: int = 1000, seed: int = 0) -> dict[str, Any]:
+    """95 % bootstrap intervals (documents resampled) for micro and macro F1 per group."""
+    rng = np.random.default_rng(seed)
+    samples: dict[str, list[float]] = {}
+    for _ in range(n):
+        idx = rng.integers(0, len(y), len(y))
+        m = label_metrics(y[idx], pred[idx], labels)
+        for group in GROUPS:
+            samples.setdefault(f"{group}_micro_f1", []).append(m[group]["micro_f1"])
+            samples.setdefault(f"{group}_macro_f1", []).append(m[group]["macro_f1"])
+    return {k: [round(float(np.percentile(v, 2.5)), 4), round(float(np.percentile(v, 97.5)), 4)] for k, v in samples.items()}
+
+
+def expected_calibration_error(y: np.ndarray, proba: np.ndarray, bins: int = 10) -> float:
+    """ECE over all (document, label) probabilities, equal-width bins."""
+    p, t = proba.ravel(), y.ravel()
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        mask = (p >= lo) & ((p < hi) if hi < 1 else (p <= hi))
+        if mask.any():
+            total += mask.mean() * abs(p[mask].mean() - t[mask].mean())
+    return round(float(total), 4)
+
+
+def cooccurrence_errors(y: np.ndarray, pred: np.ndarray, labels: tuple[str, ...], top: int = 10) -> list[dict[str, Any]]:
+    """Which true label stood beside a wrong one: ``(true, predicted_wrongly)`` pair counts,
+    and ``(true_missed, true_found)`` for misses."""
+    fp_pairs: Counter[tuple[str, str]] = Counter()
+    fn_pairs: Counter[tuple[str, str]] = Counter()
+    for i in range(len(y)):
+        true = [labels[j] for j in range(len(labels)) if y[i, j]]
+        for j in range(len(labels)):
+            if pred[i, j] and not y[i, j]:
+                for t in true or ["(none)"]:
+                    fp_pairs[(t, labels[j])] += 1
+            if y[i, j] and not pred[i, j]:
+                for t in [lab for lab in true if lab != labels[j]] or ["(alone)"]:
+                    fn_pairs[(labels[j], t)] += 1
+    return [
+        *({"kind": "false_positive", "true_label": a, "wrong_label": b, "count": c} for (a, b), c in fp_pairs.most_common(top)),
+        *({"kind": "false_negative", "missed_label": a, "beside": b, "count": c} for (a, b), c in fn_pairs.most_common(top)),
+    ]
+
+
+def subset_metrics(y: np.ndarray, pred: np.ndarray, labels: tuple[str, ...], keys: list[str]) -> dict[str, Any]:
+    out = {}
+    for key in sorted(set(keys)):
+        mask = np.array([k == key for k in keys])
+        m = label_metrics(y[mask], pred[mask], labels)
+        out[key] = {"documents": int(mask.sum()), "trends_micro_f1": m["trends"]["micro_f1"], "forms_micro_f1": m["forms"]["micro_f1"], "all_micro_f1": m["all"]["micro_f1"]}
+    return out
+
+
+def full_report(y: np.ndarray, proba: np.ndarray, pred: np.ndarray, docs: list[dict[str, Any]], labels: tuple[str, ...]) -> dict[str, Any]:
+    words = [len(d["text"].split()) for d in docs]
+    report = label_metrics(y, pred, labels)
+    report["bootstrap_95"] = bootstrap(y, pred, labels)
+    report["ece"] = expected_calibration_error(y, proba)
+    report["cooccurrence_errors"] = cooccurrence_errors(y, pred, labels)
+    report["by_genre"] = subset_metrics(y, pred, labels, [d["genre"] for d in docs])
+    report["by_side"] = subset_metrics(y, pred, labels, [d["side"] for d in docs])
+    report["by_length"] = subset_metrics(y, pred, labels, ["under_200_words" if w < 200 else "over_1500_words" if w > 1500 else "200_to_1500_words" for w in words])
+    return report
+
+
+# ------------------------------------------------------------------ citations
+
+
+def evaluate_citations(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Citation and reference extraction against the corpus's gold annotations."""
+    from .citations import extract_citations, fold_name
+
+    span = Counter()
+    ay = Counter()
+    seg = Counter()
+    fields = {k: Counter() for k in ("author", "year", "title", "publisher", "publisher-place", "type")}
+    link = Counter()
+    for d in docs:
+        if not d["citations"] and not d["references"]:
+            continue
+        cits, refs = extract_citations(d["text"])
+        gold_spans = {(c["start"], c["end"]) for c in d["citations"]}
+        pred_spans = {(c.start, c.end) for c in cits}
+        span["tp"] += len(gold_spans & pred_spans)
+        span["fp"] += len(pred_spans - gold_spans)
+        span["fn"] += len(gold_spans - pred_spans)
+        gold_ay = Counter((fold_name(c["authors"][0]) if c["authors"] else "", c["year"]) for c in d["citations"])
+        pred_ay = Counter((fold_name(c.authors[0]) if c.authors else "", c.year) for c in cits)
+        ay["tp"] += sum((gold_ay & pred_ay).values())
+        ay["fp"] += sum((pred_ay - gold_ay).values())
+        ay["fn"] += sum((gold_ay - pred_ay).values())
+        gold_refs = {(r["start"], r["end"]): r for r in d["references"]}
+        pred_refs = {(r.start, r.end): r for r in refs}
+        seg["tp"] += len(gold_refs.keys() & pred_refs.keys())
+        seg["fp"] += len(pred_refs.keys() - gold_refs.keys())
+        seg["fn"] += len(gold_refs.keys() - pred_refs.keys())
+        for key in gold_refs.keys() & pred_refs.keys():
+            g, p = gold_refs[key]["csl"], pred_refs[key].csl
+            for f, counter in fields.items():
+                if f == "author":
+                    gv = [fold_name(a.get("family") or a.get("literal") or "") for a in g.get("author", [])]
+                    pv = [fold_name(a.get("family") or a.get("literal") or "") for a in p.get("author", [])]
+                elif f == "year":
+                    gv, pv = json.dumps(g.get("issued")), json.dumps(p.get("issued"))
+                else:
+                    gv, pv = _norm(g.get(f)), _norm(p.get(f))
+                if f in ("publisher", "publisher-place") and gv is None:
+                    continue
+                counter["n"] += 1
+                counter["ok"] += int(gv == pv)
+        # linking: for gold citations whose span we found, is the reference the same entry?
+        gold_ref_span = {i: (r["start"], r["end"]) for i, r in enumerate(d["references"])}
+        pred_ref_span = {i: (r.start, r.end) for i, r in enumerate(refs)}
+        by_span = {(c.start, c.end): c for c in cits}
+        for c in d["citations"]:
+            pc = by_span.get((c["start"], c["end"]))
+            if pc is None:
+                continue
+            gold_target = gold_ref_span.get(c["reference"]) if c["reference"] is not None else None
+            pred_target = pred_ref_span.get(pc.reference) if pc.reference is not None else None
+            link["n"] += 1
+            link["ok"] += int(gold_target == pred_target)
+
+    def f(c: Counter) -> dict[str, float]:
+        p, r, f1 = _prf(c["tp"], c["fp"], c["fn"])
+        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4), "gold": c["tp"] + c["fn"]}
+
+    return {
+        "citations_by_span": f(span),
+        "citations_by_author_year": f(ay),
+        "reference_segmentation": f(seg),
+        "field_accuracy": {k: {"accuracy": round(v["ok"] / v["n"], 4) if v["n"] else None, "n": v["n"]} for k, v in fields.items()},
+        "linking_accuracy": {"accuracy": round(link["ok"] / link["n"], 4) if link["n"] else None, "n": link["n"]},
+    }
+
+
+def _norm(v: Any) -> str | None:
+    if v is None:
+        return None
+    return " ".join(str(v).split()).strip(" .,").casefold()
+
+
+# ------------------------------------------------------------------ the whole evaluation
+
+
+def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | Path | None = None, split: str = "test", learning_curve: bool = True) -> dict[str, Any]:
+    """Evaluate a model on a corpus split; write ``metrics.json``, the learning curve and the card.
+
+    Returns the metrics dict that was written.
+    """
+    from .corpus import label_matrix, read_split
+    from .trainer import parse_texts, tune_on_dev
+
+    model_dir = Path(model_dir)
+    model = LinearModel.load(model_dir)
+    labels = model.labels
+    docs = read_split(split, corpus_dir)
+    parsed = parse_texts([d["text"] for d in docs])
+    y = label_matrix(docs, labels)
+    proba = model.predict_proba_docs(parsed)
+    pred = model.thresholds.predict(proba).astype(int)
+    metrics: dict[str, Any] = {"model": model.meta.get("name"), "split": split, "documents": len(docs)}
+    metrics["model_scores"] = full_report(y, proba, pred, docs, labels)
+    metrics["needs_review_share"] = round(float(model.thresholds.review(proba).any(axis=1).mean()), 4)
+    kw = KeywordBaseline(labels)
+    kw_proba = kw.predict_proba([d["text"] for d in docs])
+    metrics["keyword_baseline"] = full_report(y, kw_proba, kw_proba.astype(int), docs, labels)
+    metrics["gain_over_keywords"] = {g: round(metrics["model_scores"][g]["micro_f1"] - metrics["keyword_baseline"][g]["micro_f1"], 4) for g in GROUPS}
+    metrics["thresholds"] = model.thresholds.to_dict()
+    metrics["tuning"] = model.meta.get("tuning")
+    metrics["citations"] = evaluate_citations(docs)
+    if learning_curve:
+        train_docs = read_split("train", corpus_dir)
+        dev_docs = read_split("dev", corpus_dir)
+        p_train = parse_texts([d["text"] for d in train_docs])
+        p_dev = parse_texts([d["text"] for d in dev_docs])
+        y_train, y_dev = label_matrix(train_docs, labels), label_matrix(dev_docs, labels)
+        params = LinearParams(**{k: v for k, v in (model.meta.get("params") or {}).items()}, features=model.config)
+        curve = []
+        rng = np.random.default_rng(0)
+        order = rng.permutation(len(train_docs))
+        for frac in (0.2, 0.4, 0.6, 0.8, 1.0):
+            idx = np.sort(order[: max(20, int(frac * len(train_docs)))])
+            try:
+                m = fit_linear([p_train[i] for i in idx], y_train[idx], labels, params)
+            except ValueError:
+                continue  # a label with too few examples in a small subset
+            tune_on_dev(m, p_dev, y_dev)
+            pr = m.thresholds.predict(m.predict_proba_docs(parsed)).astype(int)
+            lm = label_metrics(y, pr, labels)
+            curve.append({"train_documents": int(len(idx)), "trends_micro_f1": lm["trends"]["micro_f1"], "forms_micro_f1": lm["forms"]["micro_f1"], "all_micro_f1": lm["all"]["micro_f1"]})
+        metrics["learning_curve"] = curve
+        plot_learning_curve(curve, model_dir / "learning_curve.png")
+    (model_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_model_card(model_dir, model, metrics)
+    return metrics
+
+
+def plot_learning_curve(curve: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
+    xs = [c["train_documents"] for c in curve]
+    for key, label in (("trends_micro_f1", "trends"), ("forms_micro_f1", "forms"), ("all_micro_f1", "all labels")):
+        ax.plot(xs, [c[key] for c in curve], marker="o", label=label)
+    ax.set_xlabel("training documents")
+    ax.set_ylabel("micro-F1 on the test split")
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    ax.set_title("Learning curve (linear backend)")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def write_model_card(model_dir: Path, model: LinearModel, metrics: dict[str, Any]) -> None:
+    """Write ``README.md`` in the model directory from the manifest and the metrics."""
+    ms, kb = metrics["model_scores"], metrics["keyword_baseline"]
+    boot = ms["bootstrap_95"]
+    meta = model.meta
+    lines = [
+        f"# Model card: {meta.get('name')}",
+        "",
+        f"- Version {meta.get('version')}, trained {meta.get('created')}, backend `{meta.get('backend')}`.",
+        f"- Data: the samspil corpus (sha256 `{str(meta.get('corpus_sha256'))[:16]}…`), {meta.get('n_train')} training and {meta.get('n_dev')} dev documents; evaluated on {metrics['documents']} {metrics['split']} documents.",
+        "- Method: TF-IDF over lemma unigrams and bigrams and character 3–5-grams of word forms; one logistic regression per label, Platt-calibrated by cross-validation; documents are scored whole and in overlapping windows of about 150 words (maximum, weighted by the tuned window weight); per-label thresholds tuned on dev.",
+        f"- Tuning on dev: window weight {meta.get('tuning', {}).get('window_weight')}, dev micro-F1 {meta.get('tuning', {}).get('dev_micro_f1')}.",
+        "- Storage: `manifest.json` (labels, thresholds, hashes), `vocab.json`, `weights.safetensors`; nothing is unpickled.",
+        "",
+        "## Test figures",
+        "",
+        "| group | micro-F1 (95 % CI) | macro-F1 (95 % CI) | keyword baseline micro-F1 | gain |",
+        "|---|---|---|---|---|",
+    ]
+    for g in GROUPS:
+        lines.append(
+            f"| {g} | {ms[g]['micro_f1']:.3f} ({boot[g + '_micro_f1'][0]:.3f}–{boot[g + '_micro_f1'][1]:.3f}) | {ms[g]['macro_f1']:.3f} ({boot[g + '_macro_f1'][0]:.3f}–{boot[g + '_macro_f1'][1]:.3f}) | {kb[g]['micro_f1']:.3f} | {ms[g]['micro_f1'] - kb[g]['micro_f1']:+.3f} |"
+        )
+    lines += ["", f"Expected calibration error: {ms['ece']:.3f}. Share of test documents with a label flagged for review: {metrics.get('needs_review_share')}.", "", "## Per label", "", "| label | precision | recall | F1 | support | threshold | keyword F1 |", "|---|---|---|---|---|---|---|"]
+    th = dict(zip(model.thresholds.labels, model.thresholds.values))
+    for lab, v in ms["per_label"].items():
+        lines.append(f"| `{lab}` | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} | {th.get(lab, 0):.3f} | {kb['per_label'][lab]['f1']:.3f} |")
+    for title, key in (("By side", "by_side"), ("By length", "by_length"), ("By genre", "by_genre")):
+        lines += ["", f"## {title}", "", "| subset | documents | trends micro-F1 | forms micro-F1 |", "|---|---|---|---|"]
+        for k, v in ms[key].items():
+            lines.append(f"| {k} | {v['documents']} | {v['trends_micro_f1']:.3f} | {v['forms_micro_f1']:.3f} |")
+    lines += ["", "## Most frequent co-occurrence errors", ""]
+    for e in ms["cooccurrence_errors"][:12]:
+        if e["kind"] == "false_positive":
+            lines.append(f"- wrongly added `{e['wrong_label']}` beside true `{e['true_label']}`: {e['count']}")
+        else:
+            lines.append(f"- missed `{e['missed_label']}` beside `{e['beside']}`: {e['count']}")
+    if metrics.get("learning_curve"):
+        lines += ["", "## Learning curve", "", "![learning curve](learning_curve.png)", "", "| training documents | trends | forms | all |", "|---|---|---|---|"]
+        for c in metrics["learning_curve"]:
+            lines.append(f"| {c['train_documents']} | {c['trends_micro_f1']:.3f} | {c['forms_micro_f1']:.3f} | {c['all_micro_f1']:.3f} |")
+    cit = metrics.get("citations")
+    if cit:
+        lines += ["", "## Citation extraction on the same split", "", "| measure | value |", "|---|---|"]
+        lines.append(f"| in-text citations F1 (author + year) | {cit['citations_by_author_year']['f1']:.3f} (gold {cit['citations_by_author_year']['gold']}) |")
+        lines.append(f"| in-text citations F1 (exact span) | {cit['citations_by_span']['f1']:.3f} |")
+        lines.append(f"| reference segmentation F1 | {cit['reference_segmentation']['f1']:.3f} (gold {cit['reference_segmentation']['gold']}) |")
+        for k, v in cit["field_accuracy"].items():
+            lines.append(f"| field accuracy `{k}` | {v['accuracy']} (n={v['n']}) |")
+        lines.append(f"| linking accuracy | {cit['linking_accuracy']['accuracy']} (n={cit['linking_accuracy']['n']}) |")
+    lines += [
+        "",
+        "## Limits",
+        "",
+        "- The corpus is written for the project (see `corpus/DATASHEET.md`); figures on it are an optimistic guide to real archives.",
+        "- Scores are calibrated on the training data by cross-validation; thresholds on a small dev split.",
+        "- Non-Danish text is processed but the model has seen only Danish.",
+        "",
+    ]
+    (model_dir / "README.md").write_text("\n".join(lines), encoding="utf-8")

@@ -1,0 +1,381 @@
+"""Ingest: files in many formats → :class:`~samspil.records.Document`.
+
+Every failure raises an :class:`~samspil.errors.IngestError` subclass whose
+message names the file and the cause. Readers work on bytes, so that files,
+standard input and zip members share one path.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import errors
+from .normalise import clean_pdf_pages, normalise_text
+from .records import Document
+
+SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".odt", ".rtf", ".pdf")
+
+
+@dataclass(frozen=True, slots=True)
+class IngestLimits:
+    """Limits against hostile or accidental input. All sizes in bytes."""
+
+    max_bytes: int = 50_000_000
+    max_pdf_pages: int = 2_000
+    max_unpacked_bytes: int = 200_000_000
+    max_ratio: float = 200.0
+
+    def __post_init__(self) -> None:
+        for name in ("max_bytes", "max_pdf_pages", "max_unpacked_bytes"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"IngestLimits.{name} must be positive, got {getattr(self, name)}")
+        if self.max_ratio <= 1:
+            raise ValueError(f"IngestLimits.max_ratio must be above 1, got {self.max_ratio}")
+
+
+DEFAULT_LIMITS = IngestLimits()
+
+
+def read_document(path: str | os.PathLike[str], limits: IngestLimits = DEFAULT_LIMITS) -> Document:
+    """Read one file and return its text.
+
+    Args:
+        path: a .txt, .md, .html, .htm, .docx, .odt, .rtf or .pdf file.
+        limits: size limits; a file over them raises instead of being read.
+
+    Raises:
+        IngestError: a subclass naming the file and the cause.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
+    >>> _ = p.write_bytes("Foreningen låner salen.".encode("cp1252"))
+    >>> read_document(p).text
+    'Foreningen låner salen.'
+    """
+    p = Path(path)
+    name = str(path)
+    if not p.is_file():
+        raise errors.FileNotFound(name)
+    size = p.stat().st_size
+    if size > limits.max_bytes:
+        raise errors.FileTooLargeError(name, f"{size:,} bytes, limit {limits.max_bytes:,}")
+    return read_bytes(p.read_bytes(), name, limits)
+
+
+def read_bytes(data: bytes, name: str, limits: IngestLimits = DEFAULT_LIMITS) -> Document:
+    """Read a document from bytes; ``name`` gives its type by suffix and is used in errors.
+
+    A name without a known suffix is read as plain text.
+    """
+    if len(data) > limits.max_bytes:
+        raise errors.FileTooLargeError(name, f"{len(data):,} bytes, limit {limits.max_bytes:,}")
+    if not data.strip():
+        raise errors.EmptyFileError(name)
+    suffix = Path(name).suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        if suffix and _looks_binary(data):
+            raise errors.UnsupportedTypeError(name, f"suffix {suffix!r}")
+        reader = _read_text
+    doc = reader(data, name, limits)
+    if not doc.text.strip():
+        raise errors.EmptyFileError(name, "no text after extraction")
+    return doc
+
+
+# ---------------------------------------------------------------- plain text
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_text(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
+    """Decode text bytes, detecting the encoding; returns ``(text, encoding)``.
+
+    Order: a byte-order mark; UTF-16 without one (NUL bytes in every other
+    position); strict UTF-8; cp1252, which covers latin-1's letters and is what
+    Danish Windows archives hold; and charset-normalizer for the rest.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise errors.CorruptFileError(name, f"invalid {encoding}: {exc.reason}") from None
+    sample = data[:4096]
+    if len(sample) >= 4 and sample.count(0) * 3 >= len(sample):
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            pass
+    if _looks_binary(data):
+        raise errors.BinaryFileError(name)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None:
+            raise errors.BinaryFileError(name, "no text encoding fits") from None
+        return str(best), best.encoding
+    return text, "cp1252"
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return control / len(sample) > 0.05
+
+
+def _read_text(data: bytes, name: str, limits: IngestLimits) -> Document:
+    text, encoding = decode_text(data, name)
+    source = "md" if name.lower().endswith(".md") else "txt"
+    return Document(path=name, text=normalise_text(text), source_type=source, encoding=encoding)
+
+
+# ---------------------------------------------------------------- HTML
+
+_HTML_DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template", "svg", "iframe")
+_HTML_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "section", "article", "table", "dd", "dt", "blockquote", "pre")
+
+
+def _read_html(data: bytes, name: str, limits: IngestLimits) -> Document:
+    from bs4 import BeautifulSoup
+
+    if _looks_binary(data):
+        raise errors.BinaryFileError(name)
+    soup = BeautifulSoup(data, "lxml")
+    for tag in soup(list(_HTML_DROP)):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):
+        tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    for tag in root.find_all(_HTML_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    text = root.get_text()
+    encoding = getattr(soup, "original_encoding", None)
+    return Document(path=name, text=normalise_text(text), source_type="html", encoding=encoding)
+
+
+# ---------------------------------------------------------------- zipped XML (docx, odt)
+
+
+def check_zip(zf: zipfile.ZipFile, name: str, packed_size: int, limits: IngestLimits) -> None:
+    """Refuse zip archives that expand past the limits (zip bombs)."""
+    unpacked = sum(info.file_size for info in zf.infolist())
+    if unpacked > limits.max_unpacked_bytes:
+        raise errors.ArchiveBombError(name, f"{unpacked:,} bytes unpacked, limit {limits.max_unpacked_bytes:,}")
+    ratio = unpacked / max(packed_size, 1)
+    if ratio > limits.max_ratio and unpacked > 1_000_000:
+        raise errors.ArchiveBombError(name, f"expands {ratio:.0f} times, limit {limits.max_ratio:.0f}")
+
+
+def _open_zip(data: bytes, name: str, limits: IngestLimits, kind: str) -> zipfile.ZipFile:
+    if data[:2] == b"\xd0\xcf":
+        # An OLE2 container under a .docx name: that is how Word saves encrypted files.
+        raise errors.EncryptedFileError(name, f"an encrypted {kind} is an OLE container, not a zip")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise errors.CorruptFileError(name, f"not a valid {kind} zip package: {exc}") from None
+    check_zip(zf, name, len(data), limits)
+    return zf
+
+
+def _read_docx(data: bytes, name: str, limits: IngestLimits) -> Document:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    zf = _open_zip(data, name, limits, "Word document")
+    if "word/document.xml" not in zf.namelist():
+        raise errors.CorruptFileError(name, "no word/document.xml inside")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds on broken XML
+        raise errors.CorruptFileError(name, f"{type(exc).__name__}: {exc}") from None
+    lines: list[str] = []
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(block, document).text)
+        elif tag == "tbl":
+            for row in Table(block, document).rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    if not cells or cell.text != cells[-1]:  # merged cells repeat
+                        cells.append(cell.text)
+                lines.append("\t".join(cells))
+    return Document(path=name, text=normalise_text("\n".join(lines)), source_type="docx")
+
+
+def _read_odt(data: bytes, name: str, limits: IngestLimits) -> Document:
+    zf = _open_zip(data, name, limits, "OpenDocument")
+    if "content.xml" not in zf.namelist():
+        raise errors.CorruptFileError(name, "no content.xml inside")
+    manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in zf.namelist() else b""
+    if b"encryption-data" in manifest:
+        raise errors.EncryptedFileError(name, "the OpenDocument is password protected")
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(zf.read("content.xml"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        raise errors.CorruptFileError(name, f"broken content.xml: {exc}") from None
+    text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    lines: list[str] = []
+
+    def inline(el) -> str:
+        parts = [el.text or ""]
+        for child in el:
+            local = etree.QName(child).localname
+            if local == "s":
+                parts.append(" " * int(child.get(f"{{{text_ns}}}c", "1")))
+            elif local == "tab":
+                parts.append("\t")
+            elif local == "line-break":
+                parts.append("\n")
+            elif local != "note":
+                parts.append(inline(child))
+            parts.append(child.tail or "")
+        return "".join(parts)
+
+    def walk(el) -> None:
+        for child in el:
+            qn = etree.QName(child)
+            if qn.namespace == text_ns and qn.localname in ("p", "h"):
+                lines.append(inline(child))
+            elif qn.namespace == table_ns and qn.localname == "table-row":
+                cells = [" ".join(inline(p) for p in cell.iter(f"{{{text_ns}}}p")) for cell in child if etree.QName(cell).localname == "table-cell"]
+                lines.append("\t".join(c for c in cells if c))
+            else:
+                walk(child)
+
+    walk(root)
+    return Document(path=name, text=normalise_text("\n".join(lines)), source_type="odt")
+
+
+# ---------------------------------------------------------------- RTF
+
+
+def _read_rtf(data: bytes, name: str, limits: IngestLimits) -> Document:
+    from striprtf.striprtf import rtf_to_text
+
+    if not data.lstrip().startswith(b"{\\rtf"):
+        raise errors.CorruptFileError(name, "an RTF file starts with '{\\rtf'")
+    raw = data.decode("latin-1")  # RTF is 7-bit; \'xx escapes carry the code page
+    codepage = "cp1252"
+    marker = raw.find("\\ansicpg")
+    if marker >= 0:
+        digits = "".join(ch for ch in raw[marker + 8 : marker + 14] if ch.isdigit())
+        if digits:
+            codepage = f"cp{digits}"
+    try:
+        text = rtf_to_text(raw, encoding=codepage, errors="replace")
+    except Exception as exc:  # striprtf raises plain exceptions on broken groups
+        raise errors.CorruptFileError(name, f"{type(exc).__name__}: {exc}") from None
+    return Document(path=name, text=normalise_text(text), source_type="rtf", encoding=codepage)
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def _read_pdf(data: bytes, name: str, limits: IngestLimits) -> Document:
+    import pypdfium2 as pdfium
+
+    if not data.startswith(b"%PDF"):
+        raise errors.CorruptFileError(name, "a PDF starts with '%PDF'")
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower() or "security" in message.lower():
+            raise errors.EncryptedFileError(name) from None
+        raise errors.CorruptFileError(name, message) from None
+    try:
+        n_pages = len(pdf)
+        if n_pages > limits.max_pdf_pages:
+            raise errors.FileTooLargeError(name, f"{n_pages} pages, limit {limits.max_pdf_pages}")
+        pages: list[str] = []
+        for i in range(n_pages):
+            page = pdf[i]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_bounded())
+            textpage.close()
+            page.close()
+    except pdfium.PdfiumError as exc:
+        raise errors.CorruptFileError(name, str(exc)) from None
+    finally:
+        pdf.close()
+    if n_pages == 0:
+        raise errors.EmptyFileError(name, "the PDF has no pages")
+    if sum(len(p.strip()) for p in pages) < 20 * n_pages and sum(len(p.strip()) for p in pages) < 200:
+        raise errors.NoTextLayerError(name, f"{n_pages} page(s), almost no extractable text")
+    text = clean_pdf_pages(pages)
+    return Document(path=name, text=text, source_type="pdf", n_pages=n_pages)
+
+
+_READERS: dict[str, Callable[[bytes, str, IngestLimits], Document]] = {
+    ".txt": _read_text,
+    ".md": _read_text,
+    ".text": _read_text,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".xhtml": _read_html,
+    ".docx": _read_docx,
+    ".odt": _read_odt,
+    ".rtf": _read_rtf,
+    ".pdf": _read_pdf,
+}
+
+
+# ---------------------------------------------------------------- folders
+
+
+def iter_files(paths: Iterable[str | os.PathLike[str]], suffixes: tuple[str, ...] = SUFFIXES) -> Iterator[str]:
+    """Yield the files named, and the documents under folders named, in sorted order.
+
+    Folders are walked recursively with symlink loops broken (each real folder is
+    visited once); files in folders are kept when their suffix is in ``suffixes``.
+    Files named directly are always yielded, so that an unsupported one gives an
+    error row instead of vanishing.
+    """
+    for path in paths:
+        p = Path(path)
+        if not p.is_dir():
+            yield str(path)
+            continue
+        seen: set[str] = set()
+        for root, dirs, files in os.walk(p, followlinks=True):
+            real = os.path.realpath(root)
+            if real in seen:
+                dirs[:] = []
+                continue
+            seen.add(real)
+            dirs.sort()
+            for f in sorted(files):
+                if f.lower().endswith(suffixes) and not f.startswith("~$"):
+                    yield os.path.join(root, f)

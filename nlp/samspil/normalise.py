@@ -1,0 +1,78 @@
+"""Named cleaning steps applied to extracted text before tokenisation."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+_SOFT_HYPHEN = "\u00ad"
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
+_MANY_BLANK_LINES = re.compile(r"\n{3,}")
+# A word broken at a line end: a lower-case letter, a hyphen, the line break,
+# and a lower-case letter that continues the word ("samar-\nbejde"). A hyphen
+# before a capital or a digit is kept: "Social-\nog" is rare, "kultur- og" is not
+# broken, and "2018-\n2020" must stay a range.
+_HYPHENATED_BREAK = re.compile(r"(?<=[a-zæøåéü])-[ \t]*\n[ \t]*(?=[a-zæøåéü])")
+_DIGITS = re.compile(r"\d+")
+
+
+def normalise_text(text: str) -> str:
+    """Unicode NFC, Unix line ends, no soft hyphens, no trailing blanks, at most one empty line."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace(_SOFT_HYPHEN, "")
+    text = text.replace("\ufeff", "").replace("\x0c", "\n")
+    text = _TRAILING_SPACE.sub("\n", text + "\n")
+    text = _MANY_BLANK_LINES.sub("\n\n", text)
+    return text.strip()
+
+
+def join_hyphenated(text: str) -> str:
+    """Join words hyphenated across line ends: ``"samar-\\nbejde"`` → ``"samarbejde"``.
+
+    >>> join_hyphenated("et godt samar-\\nbejde med 2018-\\n2020")
+    'et godt samarbejde med 2018-\\n2020'
+    """
+    return _HYPHENATED_BREAK.sub("", text)
+
+
+def _line_key(line: str) -> str:
+    # Page numbers change from page to page: "Side 3 af 14" and "Side 4 af 14" are one header.
+    return _DIGITS.sub("#", line.strip().lower())
+
+
+def strip_repeated_lines(pages: list[str], min_share: float = 0.6, depth: int = 3) -> list[str]:
+    """Drop header and footer lines that repeat on most pages.
+
+    A line among the first or last ``depth`` lines of a page whose text (digits
+    ignored) recurs in that zone on at least ``min_share`` of the pages (and on
+    two pages at least) is a running header or footer. Lone page numbers go too.
+    """
+    if len(pages) < 2:
+        return pages
+    split = [[ln for ln in page.splitlines()] for page in pages]
+    zone_counts: Counter[str] = Counter()
+    for lines in split:
+        nonblank = [ln for ln in lines if ln.strip()]
+        zone = nonblank[:depth] + nonblank[-depth:]
+        zone_counts.update({_line_key(ln) for ln in zone})
+    needed = max(2, int(min_share * len(pages) + 0.999))
+    repeated = {key for key, n in zone_counts.items() if n >= needed and key}
+    cleaned = []
+    for lines in split:
+        nonblank_idx = [i for i, ln in enumerate(lines) if ln.strip()]
+        zone_idx = set(nonblank_idx[:depth] + nonblank_idx[-depth:])
+        keep = []
+        for i, ln in enumerate(lines):
+            key = _line_key(ln)
+            if i in zone_idx and (key in repeated or key in ("#", "- # -", "side #", "# / #")):
+                continue
+            keep.append(ln)
+        cleaned.append("\n".join(keep))
+    return cleaned
+
+
+def clean_pdf_pages(pages: list[str]) -> str:
+    """Turn the text of a PDF's pages into one clean text."""
+    pages = [normalise_text(p) for p in pages]
+    pages = strip_repeated_lines(pages)
+    return normalise_text(join_hyphenated("\n".join(p for p in pages if p.strip())))

@@ -1,0 +1,185 @@
+"""Compose the stages: document → spaCy ``Doc`` → :class:`~samspil.records.Result`."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import factories  # noqa: F401  (registers the components)
+from .errors import IngestError
+from .ingest import DEFAULT_LIMITS, IngestLimits, read_bytes, read_document
+from .records import Document, Result
+from .tokenise import make_danish
+
+TextOrPath = str | os.PathLike[str] | Document
+
+
+def pipeline(model: str | os.PathLike[str] | None = None, citations: bool = True, classifier: bool = True) -> Language:
+    """The Danish spaCy pipeline with samspil's components.
+
+    Args:
+        model: classifier model name or directory; ``None`` for the default model.
+        citations: add the citation extractor (``doc._.citations``, ``doc._.references``).
+        classifier: add the label classifier (``doc._.trends``, ``doc._.forms``, ...).
+
+    >>> nlp = pipeline()
+    >>> doc = nlp("Foreningen låner gymnastiksalen gratis af kommunen (Ibsen, 2019).")
+    >>> [c.year for c in doc._.citations]
+    ['2019']
+    """
+    nlp = make_danish()
+    if citations:
+        nlp.add_pipe("samspil/citations")
+    if classifier:
+        nlp.add_pipe("samspil/classifier", config={"model": str(model) if model else "samspil-linear"})
+    return nlp
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text's language (py3langid, model shipped in its package)."""
+    import py3langid
+
+    sample = text[:3000]
+    if not sample.strip():
+        return "und"
+    return py3langid.classify(sample)[0]
+
+
+def doc_to_result(doc: Doc, path: str, language: str | None) -> Result:
+    """Collect what the components stored on ``doc`` into a :class:`Result`."""
+    return Result(
+        path=path,
+        language=language,
+        trends=tuple(doc._.trends),
+        forms=tuple(doc._.forms),
+        scores=dict(doc._.scores),
+        evidence=dict(doc._.evidence),
+        needs_review=tuple(doc._.needs_review),
+        citations=tuple(doc._.citations),
+        references=tuple(doc._.references),
+        text=doc.text,
+    )
+
+
+class Classifier:
+    """Classifies documents: trends, collaboration forms, evidence, citations.
+
+    Get one with :func:`samspil.load`.
+    """
+
+    def __init__(self, nlp: Language, limits: IngestLimits = DEFAULT_LIMITS, model: str | None = None) -> None:
+        self.nlp = nlp
+        self.limits = limits
+        self.model = model
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.nlp.get_pipe("samspil/classifier").model.labels
+
+    @property
+    def model_info(self) -> dict:
+        """The model's manifest entries (name, version, date, corpus hash)."""
+        m = self.nlp.get_pipe("samspil/classifier").model
+        return dict(m.meta)
+
+    def read(self, item: TextOrPath) -> Document:
+        """Turn a path, a text or a Document into a Document (see :meth:`classify`)."""
+        if isinstance(item, Document):
+            return item
+        if isinstance(item, os.PathLike):
+            return read_document(item, self.limits)
+        if isinstance(item, str):
+            if "\n" not in item and len(item) < 4096 and os.path.isfile(item):
+                return read_document(item, self.limits)
+            return Document(path="<text>", text=item)
+        raise TypeError(f"expected a str, a path or a Document, got {type(item).__name__}")
+
+    def classify_document(self, document: Document) -> Result:
+        language = detect_language(document.text)
+        return doc_to_result(self.nlp(document.text), document.path, language)
+
+    def classify(self, text_or_path: TextOrPath) -> Result:
+        """Classify one document.
+
+        Args:
+            text_or_path: a ``pathlib.Path`` (always read as a file), a ``str``
+                that names an existing file, any other ``str`` (classified as
+                text), or a :class:`~samspil.records.Document`.
+
+        Returns:
+            A :class:`~samspil.records.Result`. A file that cannot be read gives
+            a Result with ``error`` set instead of raising.
+
+        >>> clf = load()
+        >>> r = clf.classify("Kommunen og foreningen har indgået en skriftlig samarbejdsaftale.")
+        >>> "written_agreement" in r.forms
+        True
+        """
+        path = str(text_or_path) if isinstance(text_or_path, (str, os.PathLike)) and not isinstance(text_or_path, str) else None
+        try:
+            document = self.read(text_or_path)
+        except IngestError as exc:
+            return Result.failure(path or str(text_or_path), exc)
+        return self.classify_document(document)
+
+    def classify_bytes(self, data: bytes, name: str) -> Result:
+        """Classify a document given as bytes (standard input, a zip member)."""
+        try:
+            document = read_bytes(data, name, self.limits)
+        except IngestError as exc:
+            return Result.failure(name, exc)
+        return self.classify_document(document)
+
+    def classify_many(self, items: Iterable[TextOrPath], n_process: int = 1, chunksize: int = 4) -> Iterator[Result]:
+        """Classify many documents, yielding results in input order as they are ready.
+
+        With ``n_process > 1`` the work is spread over that many processes, each
+        loading the model once. A bad input gives a Result with ``error``; the
+        others go on.
+        """
+        if n_process <= 1:
+            for item in items:
+                yield self._safe(item)
+            return
+        import multiprocessing as mp
+
+        ctx = mp.get_context("spawn" if os.name == "nt" else "fork")
+        with ctx.Pool(n_process, initializer=_init_worker, initargs=(self.model, self.limits)) as pool:
+            yield from pool.imap(_work, (_portable(i) for i in items), chunksize=chunksize)
+
+    def _safe(self, item: TextOrPath) -> Result:
+        try:
+            return self.classify(item)
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the others
+            return Result.failure(str(item) if isinstance(item, (str, os.PathLike)) else "<text>", exc)
+
+
+def _portable(item: TextOrPath):
+    return str(item) if isinstance(item, Path) else item
+
+
+_WORKER: Classifier | None = None
+
+
+def _init_worker(model: str | None, limits: IngestLimits) -> None:
+    global _WORKER
+    _WORKER = load(model, limits=limits)
+
+
+def _work(item) -> Result:
+    assert _WORKER is not None
+    r = _WORKER._safe(Path(item) if isinstance(item, str) and "\n" not in item and os.path.isfile(item) else item)
+    return r
+
+
+def load(model: str | os.PathLike[str] | None = None, limits: IngestLimits = DEFAULT_LIMITS) -> Classifier:
+    """Load a classifier: the default shipped model, a model name or a model directory.
+
+    >>> clf = load()
+    >>> "grants" in clf.labels
+    True
+    """
+    return Classifier(pipeline(model), limits=limits, model=str(model) if model else None)
