@@ -44,13 +44,13 @@ if TYPE_CHECKING:
     from .citations import extract_citations, find_citations, find_references
     from .evaluation import evaluate
     from .ingest import IngestLimits, read_document
-    from .pipeline import Classifier, load, pipeline
+    from .compose import Classifier, load, pipeline
     from .trainer import train
 
 _LAZY = {
-    "Classifier": "pipeline",
-    "load": "pipeline",
-    "pipeline": "pipeline",
+    "Classifier": "compose",
+    "load": "compose",
+    "pipeline": "compose",
     "IngestLimits": "ingest",
     "read_document": "ingest",
     "extract_citations": "citations",

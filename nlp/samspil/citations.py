@@ -35,7 +35,7 @@ _NAME_PARTICLES = frozenset(
 )
 _NAME_WORD = re.compile(r"[A-ZÆØÅÄÖÜÉ][\w'’\-]*\.?$|[A-ZÆØÅ]{2,}$")
 
-_BRACKET = re.compile(r"\(([^()\n]{2,400})\)|\[([^\[\]\n]{2,400})\]")
+_BRACKET = re.compile(r"\(([^()]{2,400})\)|\[([^\[\]]{2,400})\]")
 _WORK_SPLIT_SEMI = re.compile(r"\s*;\s*")
 # "&" after a year (or page number) starts a new work: "2017 & Andersen & Espersen, 2017".
 _WORK_SPLIT_AMP = re.compile(r"(?:(?<=\d)|(?<=\d[a-z])|(?<=å\.)|(?<=tryk))\s*&\s*(?=[A-ZÆØÅ])")

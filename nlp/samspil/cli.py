@@ -68,7 +68,7 @@ def classify(
     from pathlib import Path as _P
 
     from .ingest import IngestLimits
-    from .pipeline import load
+    from .compose import load
     from .write import CsvWriter, format_summary, format_table, to_json_line
 
     clf = load(model, limits=IngestLimits(max_bytes=max_bytes))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from . import _light  # noqa: F401  (before spacy: keeps torch out)
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -35,12 +36,21 @@ class CitationExtractor:
         return doc
 
 
-def select_evidence(text: str, spans, proba: np.ndarray, threshold: float, k: int = 3) -> tuple[Span, ...]:
-    """The best sentence for a label, and up to ``k - 1`` more whose score passes the threshold."""
-    order = np.argsort(-proba, kind="stable")
+def select_evidence(text: str, spans, proba: np.ndarray, threshold: float, k: int = 3, stop: int | None = None) -> tuple[Span, ...]:
+    """The best sentence for a label, and up to ``k - 1`` more whose score passes the threshold.
+
+    Headings and fragments score high on little text, so sentences under eight
+    words are ranked at a discount; sentences from ``stop`` on (the reference
+    list) are no evidence.
+    """
+    words = np.array([max(1, len(text[s:e].split())) for s, e in spans])
+    rank_score = proba * np.minimum(1.0, words / 8.0)
+    if stop is not None:
+        rank_score = np.where(np.array([s for s, _ in spans]) >= stop, -1.0, rank_score)
+    order = np.argsort(-rank_score, kind="stable")
     chosen: list[Span] = []
     for rank, i in enumerate(order[: max(k * 3, k)]):
-        if rank > 0 and proba[i] < threshold:
+        if rank_score[i] < 0 or (rank > 0 and proba[i] < threshold):
             break
         start, end = spans[i]
         raw = text[start:end]
@@ -87,9 +97,11 @@ class LabelClassifier:
         doc._.forms = tuple(lab for lab, on in zip(labels, predicted) if on and lab in FORMS)
         doc._.needs_review = tuple(lab for lab, on in zip(labels, review) if on)
         evidence = {}
+        refs = doc._.references if Doc.has_extension("references") else ()
+        stop = refs[0].start if refs else None
         for j, lab in enumerate(labels):
             if predicted[j] and len(scored.spans):
-                evidence[lab] = select_evidence(doc.text, scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence)
+                evidence[lab] = select_evidence(doc.text, scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence, stop)
         doc._.evidence = evidence
         return doc
 

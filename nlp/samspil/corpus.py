@@ -73,23 +73,23 @@ def load(corpus_dir: Path | str | None = None):
             "side": datasets.Value("string"),
             "provenance": {"modelled_on": datasets.Value("string"), "basis": datasets.Value("string"), "writer": datasets.Value("string")},
             "text": datasets.Value("string"),
-            "trends": datasets.Sequence(datasets.Value("string")),
-            "forms": datasets.Sequence(datasets.Value("string")),
-            "citations": datasets.Sequence(
+            "trends": [datasets.Value("string")],
+            "forms": [datasets.Value("string")],
+            "citations": [
                 {
                     "text": datasets.Value("string"),
                     "start": datasets.Value("int32"),
                     "end": datasets.Value("int32"),
-                    "authors": datasets.Sequence(datasets.Value("string")),
+                    "authors": [datasets.Value("string")],
                     "et_al": datasets.Value("bool"),
                     "year": datasets.Value("string"),
                     "pages": datasets.Value("string"),
                     "reference": datasets.Value("int32"),
                 }
-            ),
-            "references": datasets.Sequence(
+            ],
+            "references": [
                 {"text": datasets.Value("string"), "start": datasets.Value("int32"), "end": datasets.Value("int32"), "csl": datasets.Value("string")}
-            ),
+            ],
         }
     )
 

@@ -11,8 +11,9 @@ _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 # A word broken at a line end: a lower-case letter, a hyphen, the line break,
 # and a lower-case letter that continues the word ("samar-\nbejde"). A hyphen
 # before a capital or a digit is kept: "Social-\nog" is rare, "kultur- og" is not
-# broken, and "2018-\n2020" must stay a range.
-_HYPHENATED_BREAK = re.compile(r"(?<=[a-zæøåéü])-[ \t]*\n[ \t]*(?=[a-zæøåéü])")
+# broken, and "2018-\n2020" must stay a range. Before "og"/"eller" the hyphen is
+# Danish suspension ("Kultur- og fritidsudvalget") and stays.
+_HYPHENATED_BREAK = re.compile(r"(?<=[a-zæøåéü])-[ \t]*\n[ \t]*(?!(?:og|eller|samt|til)\b)(?=[a-zæøåéü])")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -71,8 +72,15 @@ def strip_repeated_lines(pages: list[str], min_share: float = 0.6, depth: int = 
     return cleaned
 
 
+_PDFIUM_HYPHEN = re.compile(r"\x02[ \t]*\n?[ \t]*(?=[a-zæøåéü])")
+
+
 def clean_pdf_pages(pages: list[str]) -> str:
-    """Turn the text of a PDF's pages into one clean text."""
-    pages = [normalise_text(p) for p in pages]
+    """Turn the text of a PDF's pages into one clean text.
+
+    pdfium marks a hyphen it found at a line end with U+0002; before a lower-case
+    letter that is a word broken across lines, elsewhere a real hyphen.
+    """
+    pages = [normalise_text(_PDFIUM_HYPHEN.sub("", p).replace("\x02", "-")) for p in pages]
     pages = strip_repeated_lines(pages)
     return normalise_text(join_hyphenated("\n".join(p for p in pages if p.strip())))

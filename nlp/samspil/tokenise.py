@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
+from . import _light  # noqa: F401  (before spacy: keeps torch out)
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc

@@ -5,6 +5,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from . import _light  # noqa: F401  (before spacy: keeps torch out)
 from spacy.language import Language
 from spacy.tokens import Doc
 

@@ -1,0 +1,160 @@
+"""Make documents in every supported format, for tests, examples and benchmarks.
+
+Writing PDFs needs fpdf2 (in the ``dev`` extra); the other formats need only the
+core dependencies.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+
+def make_docx(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
+    """A .docx with the paragraphs and, after them, an optional table."""
+    import docx
+
+    document = docx.Document()
+    for p in paragraphs:
+        document.add_paragraph(p)
+    if table:
+        t = document.add_table(rows=len(table), cols=len(table[0]))
+        for i, row in enumerate(table):
+            for j, cell in enumerate(row):
+                t.cell(i, j).text = cell
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def make_odt(paragraphs: list[str], heading: str | None = None) -> bytes:
+    """A minimal valid OpenDocument text file."""
+    body = ""
+    if heading:
+        body += f'<text:h text:outline-level="1">{escape(heading)}</text:h>'
+    body += "".join(f"<text:p>{escape(p)}</text:p>" for p in paragraphs)
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.2">'
+        f"<office:body><office:text>{body}</office:text></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def make_rtf(paragraphs: list[str]) -> bytes:
+    """An RTF file (cp1252, non-ASCII letters as \\'xx escapes)."""
+
+    def enc(s: str) -> str:
+        out = []
+        for ch in s:
+            if ch in "\\{}":
+                out.append("\\" + ch)
+            elif ord(ch) < 128:
+                out.append(ch)
+            else:
+                try:
+                    out.append("\\'%02x" % ch.encode("cp1252")[0])
+                except UnicodeEncodeError:
+                    out.append("\\u%d?" % ord(ch))
+        return "".join(out)
+
+    body = "".join(f"{enc(p)}\\par\n" for p in paragraphs)
+    return ("{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Times New Roman;}}\n\\f0\\fs24 " + body + "}").encode("ascii")
+
+
+def make_html(title: str, paragraphs: list[str]) -> bytes:
+    """An HTML page with navigation, a script and a footer around the main text."""
+    ps = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return (
+        "<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'><title>" + escape(title) + "</title>"
+        "<style>body{font-family:sans-serif}</style><script>var tracking = 'ikke tekst';</script></head><body>"
+        "<nav><a href='/'>Forside</a> | <a href='/borger'>Borger</a> | <a href='/kontakt'>Kontakt</a></nav>"
+        f"<main><h1>{escape(title)}</h1>{ps}</main>"
+        "<footer>Cookiepolitik · Tilgængelighedserklæring</footer></body></html>"
+    ).encode("utf-8")
+
+
+def _latin1(text: str) -> str:
+    return text.replace("–", "-").replace("—", "-").replace("’", "'").replace("»", '"').replace("«", '"').replace("…", "...")
+
+
+def make_pdf(pages: list[list[str]], header: str | None = None, footer: str | None = "Side {page}") -> bytes:
+    """A PDF with one page per list of paragraphs and a running header and footer."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    for n, paragraphs in enumerate(pages, 1):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=9)
+        if header:
+            pdf.set_xy(15, 10)
+            pdf.cell(0, 5, _latin1(header))
+        pdf.set_font("Helvetica", size=11)
+        pdf.set_xy(15, 25)
+        for p in paragraphs:
+            pdf.multi_cell(180, 6, _latin1(p))
+            pdf.ln(3)
+        if footer:
+            pdf.set_font("Helvetica", size=9)
+            pdf.set_xy(15, 285)
+            pdf.cell(0, 5, _latin1(footer.format(page=n, pages=len(pages))))
+    return bytes(pdf.output())
+
+
+def make_blank_pdf(n_pages: int = 1) -> bytes:
+    """A PDF whose pages carry no text (like a scan without OCR)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    for _ in range(n_pages):
+        pdf.add_page()
+        pdf.rect(20, 20, 100, 100)
+    return bytes(pdf.output())
+
+
+def make_encrypted_pdf(text: str, password: str = "hemmelig") -> bytes:
+    """A password-protected PDF (needs pypdf)."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(make_pdf([[text]])))
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    writer.encrypt(user_password=password, owner_password=password, algorithm="RC4-128")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def make_zip_bomb(unpacked_bytes: int = 300_000_000) -> bytes:
+    """A .docx-shaped zip whose one member expands to ``unpacked_bytes`` of zeros."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w", force_zip64=True) as member:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(unpacked_bytes // len(chunk)):
+                member.write(chunk)
+    return buf.getvalue()
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path

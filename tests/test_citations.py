@@ -1,0 +1,110 @@
+"""Citation extraction: tables of text → expected citations, the source article, properties."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from samspil.citations import extract_citations, find_citations, find_references, fold_name, parse_reference
+from samspil.export import to_bibtex
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("(Espersen et al., 2018)", [("Espersen et al., 2018", ("Espersen",), True, "2018", None)]),
+        ("(Ibsen & Levinsen, 2019, s. 14)", [("Ibsen & Levinsen, 2019, s. 14", ("Ibsen", "Levinsen"), False, "2019", "14")]),
+        (
+            "(Benjaminsen et al., 2017 & Andersen & Espersen, 2017)",
+            [("Benjaminsen et al., 2017", ("Benjaminsen",), True, "2017", None), ("Andersen & Espersen, 2017", ("Andersen", "Espersen"), False, "2017", None)],
+        ),
+        (
+            "(Andersen & Espersen, 2017; Hjære & Jørgensen, 2017 & Ibsen & Espersen, 2016)",
+            [
+                ("Andersen & Espersen, 2017", ("Andersen", "Espersen"), False, "2017", None),
+                ("Hjære & Jørgensen, 2017", ("Hjære", "Jørgensen"), False, "2017", None),
+                ("Ibsen & Espersen, 2016", ("Ibsen", "Espersen"), False, "2016", None),
+            ],
+        ),
+        ("Hjære m.fl. (2018) viser", [("Hjære m.fl. (2018)", ("Hjære",), True, "2018", None)]),
+        ("Ibsen og Levinsen (2019) finder", [("Ibsen og Levinsen (2019)", ("Ibsen", "Levinsen"), False, "2019", None)]),
+        ("som KL (2020) anbefaler", [("KL (2020)", ("KL",), False, "2020", None)]),
+        ("(se fx Ibsen, 2016)", [("Ibsen, 2016", ("Ibsen",), False, "2016", None)]),
+        ("(jf. Socialstyrelsen, 2019)", [("Socialstyrelsen, 2019", ("Socialstyrelsen",), False, "2019", None)]),
+        ("(La Cour, 2014a, s. 12-14)", [("La Cour, 2014a, s. 12-14", ("La Cour",), False, "2014a", "12-14")]),
+        ("(Frederiksen, u.å.)", [("Frederiksen, u.å.", ("Frederiksen",), False, "u.å.", None)]),
+        ("(Boje mfl., 2017b)", [("Boje mfl., 2017b", ("Boje",), True, "2017b", None)]),
+    ],
+)
+def test_citation_table(text, expected):
+    found = [(c.text, c.authors, c.et_al, c.year, c.pages) for c in find_citations(text)]
+    assert found == expected
+    for c in find_citations(text):
+        assert text[c.start : c.end] == c.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Forskerne Ibsen og Levinsen har argumenteret for det.",
+        "Projektet løber i perioden (2018-2020).",
+        "Tilskud gives efter reglerne (§ 18).",
+        "Se budgettet (bilag 2).",
+        "Foreningen får et mindre beløb (kr. 2.000).",
+        "Det følger af loven (jf. servicelovens § 18).",
+        "Mødet blev holdt (14. marts 2019).",
+    ],
+)
+def test_not_citations(text):
+    assert find_citations(text) == []
+
+
+def test_source_article_citations_and_references(source_article_text):
+    cits, refs = extract_citations(source_article_text)
+    assert len(cits) == 19
+    assert len(refs) == 10
+    for c in cits:
+        assert source_article_text[c.start : c.end] == c.text
+    unlinked = [c for c in cits if c.reference is None]
+    assert [(c.authors, c.year, c.et_al) for c in unlinked] == [(("Espersen",), "2017", True)]
+    assert refs[0].csl["author"][0] == {"family": "Andersen", "given": "Linda Lundgaard"}
+    assert [r.year for r in refs] == ["2018", "2017", "2017", "2018", "2017", "2018", "2016", "2017", "2017", "2019"]
+
+
+def test_reference_fields():
+    item = parse_reference("Ibsen, Bjarne & Levinsen, Klaus (2019). Foreninger og frivillige. Odense: Syddansk Universitet.")
+    assert item["title"] == "Foreninger og frivillige"
+    assert item["publisher"] == "Syddansk Universitet" and item["publisher-place"] == "Odense"
+    journal = parse_reference("Hansen, Mette (2020). Frivillige i velfærden. Tidsskrift for Arbejdsliv, 21(3), 45-60.")
+    assert journal["type"] == "article-journal" and journal["volume"] == "21" and journal["issue"] == "3" and journal["page"] == "45-60"
+    web = parse_reference("KL (2021). Frivillighed i kommunerne. https://www.kl.dk/frivillighed (hentet 12. marts 2023).")
+    assert web["type"] == "webpage" and web["URL"].startswith("https://www.kl.dk") and web["accessed"] == {"date-parts": [[2023, 3, 12]]}
+    assert web["author"] == [{"literal": "KL"}]
+
+
+def test_reference_list_after_heading_only():
+    text = "Indhold\nLitteratur ... side 9\n\nTekst (Ibsen, 2019).\n\nReferencer\n\nIbsen, B. (2019). Titel. Odense: SDU.\n\nSenest opdateret 10-10-2019"
+    refs = find_references(text)
+    assert len(refs) == 1 and refs[0].text == "Ibsen, B. (2019). Titel. Odense: SDU."
+
+
+def test_linking_is_tolerant_of_ae_and_disambiguates_suffixes():
+    text = "Se (Hjaere, 2017a) og (Hjære, 2017b).\n\nLitteratur\nHjære, Mette (2017a). En. Odense: CFSA.\nHjære, Mette (2017b). To. Odense: CFSA.\n"
+    cits, _ = extract_citations(text)
+    assert [c.reference for c in cits] == [0, 1]
+    assert fold_name("Hjære") == fold_name("Hjaere")
+
+
+def test_bibtex_export():
+    bib = to_bibtex([parse_reference("Ibsen, Bjarne (2019). Foreninger. Odense: SDU.")])
+    assert bib.startswith("@book{Ibsen2019,") and "address = {Odense}" in bib
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abcæøå ABCÆØÅ()[];,&.:-0123456789\nsmfletalu")), max_size=400))
+def test_extraction_never_raises_and_offsets_point_at_text(text):
+    cits, refs = extract_citations(text)
+    for c in cits:
+        assert text[c.start : c.end] == c.text
+    for r in refs:
+        assert text[r.start : r.end] == r.text

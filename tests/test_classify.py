@@ -1,0 +1,124 @@
+"""The linear backend and the shipped default model."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from samspil.classify.keywords import KeywordBaseline
+from samspil.classify.linear import FeatureConfig, LinearModel, LinearParams, fit_linear, idf_matches_sklearn, windows
+from samspil.classify.thresholds import Thresholds, tune_thresholds
+from samspil.errors import ModelError
+from samspil.models import resolve_model
+from samspil.records import FORMS, LABELS, TRENDS
+from samspil.tokenise import make_danish
+
+
+@pytest.fixture(scope="module")
+def model():
+    return LinearModel.load(resolve_model())
+
+
+def test_shipped_model_has_manifest_card_and_taxonomy_labels(model):
+    path = resolve_model()
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert tuple(manifest["labels"]) == LABELS
+    assert manifest["name"] == "samspil-linear" and manifest["n_train"] > 100
+    assert (path / "README.md").is_file() and (path / "metrics.json").is_file()
+    assert not list(path.glob("*.pkl")) and not list(path.glob("*.pickle"))
+    assert model.coef.shape == (len(LABELS), len(model.vocab))
+
+
+def test_source_article_gets_all_three_trends(clf, source_article_text):
+    result = clf.classify(source_article_text)
+    assert set(result.trends) == set(TRENDS)
+
+
+@pytest.mark.parametrize(
+    "text,label",
+    [
+        ("Foreningen har fået 25.000 kr. i tilskud fra puljen til frivilligt socialt arbejde efter servicelovens § 18.", "grants"),
+        ("Vi stiller gymnastiksalen og mødelokalet på skolen gratis til rådighed for spejderne hver torsdag aften.", "premises"),
+        ("Kommunen har indgået en driftsoverenskomst med den selvejende institution, som driver herberget på kommunens vegne mod betaling pr. overnatning.", "service_delivery"),
+    ],
+)
+def test_clear_cases(clf, text, label):
+    assert label in clf.classify(text).labels
+
+
+def test_unrelated_text_gets_no_label(clf):
+    result = clf.classify("Vejdirektoratet udbyder asfaltarbejdet på motorvejen mellem Kolding og Vejle. Arbejdet begynder i uge 32 og varer seks uger.")
+    assert result.labels == ()
+
+
+def test_tfidf_matches_scikit_learn(model):
+    nlp = make_danish()
+    sents = list(nlp("Foreningen låner lokaler af kommunen. Tilskud gives efter § 18.").sents)
+    counts = model.featurizer.sentence_counts(sents)
+    assert counts.shape == (2, len(model.vocab)) and counts.nnz > 0
+    assert idf_matches_sklearn(model, sparse.csr_matrix(counts)) < 1e-5
+
+
+def test_evidence_points_into_the_text(clf):
+    text = "Referat.\n\nPunkt 1. Vejbelysning på Møllevej udskiftes.\n\nPunkt 2. Idrætsforeningen får lov til at låne skolens gymnastiksal gratis hver tirsdag.\n\nPunkt 3. Eventuelt."
+    result = clf.classify(text)
+    assert "premises" in result.forms
+    for spans in result.evidence.values():
+        for s in spans:
+            assert text[s.start : s.end] == s.text
+    assert "gymnastiksal" in result.evidence["premises"][0].text
+
+
+def test_windows_overlap_by_half():
+    assert windows([50, 50, 50, 50, 50, 50], 100) == [(0, 2), (2, 4), (4, 6), (1, 3), (3, 5)]
+
+
+def test_thresholds_tuned_and_review_band():
+    y = np.array([[1], [1], [0], [0]])
+    p = np.array([[0.9], [0.6], [0.4], [0.1]])
+    th = tune_thresholds(y, p, ("grants",))
+    assert th.predict(p).ravel().tolist() == [True, True, False, False]
+    t = Thresholds(("grants",), (0.5,), 0.1)
+    assert t.review(np.array([[0.55], [0.7]])).ravel().tolist() == [True, False]
+
+
+def test_overfits_a_tiny_corpus(tmp_path):
+    nlp = make_danish()
+    texts = [
+        "Kommunen giver foreningen tilskud til aktiviteter.", "Foreningen søger tilskud fra puljen.", "Tilskud bevilges efter § 18.",
+        "Spejderne låner skolens lokaler.", "Klubben låner hallen gratis.", "Lokaler stilles til rådighed for foreningen.",
+    ]
+    y = np.array([[1, 0]] * 3 + [[0, 1]] * 3)
+    docs = list(nlp.pipe(texts))
+    m = fit_linear(docs, y, ("grants", "premises"), LinearParams(calibration_folds=3, features=FeatureConfig(min_df=1)))
+    proba = m.predict_proba_docs(docs)
+    assert (proba.argmax(axis=1) == np.array([0, 0, 0, 1, 1, 1])).all()
+    m.save(tmp_path / "tiny")
+    again = LinearModel.load(tmp_path / "tiny")
+    assert np.allclose(again.predict_proba_docs(docs), proba)
+
+
+def test_damaged_model_is_refused_with_a_clear_error(tmp_path):
+    target = tmp_path / "m"
+    shutil.copytree(resolve_model(), target)
+    weights = target / "weights.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="sha256"):
+        LinearModel.load(target)
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="manifest.json"):
+        resolve_model(tmp_path / "nothing")
+
+
+def test_keyword_baseline():
+    kb = KeywordBaseline()
+    p = kb.predict_proba(["Vi søger tilskud og vil gerne i dialog."])
+    assert p[0, LABELS.index("grants")] == 1 and p[0, LABELS.index("dialogue")] == 1 and p[0, LABELS.index("premises")] == 0
+    assert len(FORMS) == 8

@@ -1,0 +1,66 @@
+"""The corpus: loads through datasets, spans point at their text, the check passes."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from samspil.corpus import SPLITS, check_corpus, load, near_duplicate_pairs, read_split
+from samspil.records import FORMS, TRENDS
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load()
+
+
+def test_loads_as_datasetdict_with_three_splits(ds):
+    import datasets
+
+    assert isinstance(ds, datasets.DatasetDict) and set(ds) == set(SPLITS)
+    total = sum(len(ds[s]) for s in SPLITS)
+    assert 0.6 < len(ds["train"]) / total < 0.8
+
+
+def test_span_offsets_through_datasets(ds):
+    checked = 0
+    for split in SPLITS:
+        for row in ds[split]:
+            text = row["text"]
+            for c in _rows(row["citations"]):
+                assert text[c["start"] : c["end"]] == c["text"]
+                checked += 1
+            for r in _rows(row["references"]):
+                assert text[r["start"] : r["end"]] == r["text"]
+                assert json.loads(r["csl"])["type"] in {"book", "report", "chapter", "article-journal", "webpage", "thesis"}
+                checked += 1
+    assert checked > 500
+
+
+def _rows(seq):
+    # datasets returns a Sequence of structs as a dict of lists (older) or a list of dicts (newer).
+    if isinstance(seq, dict):
+        keys = list(seq)
+        return [dict(zip(keys, vals)) for vals in zip(*seq.values())] if keys else []
+    return seq
+
+
+def test_labels_are_taxonomy_ids():
+    for split in SPLITS:
+        for d in read_split(split):
+            assert set(d["trends"]) <= set(TRENDS) and set(d["forms"]) <= set(FORMS)
+
+
+def test_corpus_check_passes_with_the_issue_figures():
+    report = check_corpus()
+    assert report.errors == []
+    s = report.stats
+    assert s["documents"] >= 1000 and s["no_label_share"] >= 0.2 and min(s["labels"].values()) >= 80 and s["with_citations"] >= 150
+
+
+def test_near_duplicates_are_found():
+    a = " ".join(f"ord{i}" for i in range(200))
+    b = a.replace("ord50", "andet")
+    c = " ".join(f"x{i}" for i in range(200))
+    pairs = near_duplicate_pairs([a, b, c])
+    assert [(i, j) for i, j, _ in pairs] == [(0, 1)]

@@ -1,0 +1,217 @@
+"""Every input type, and every bad input, on files the tests create."""
+from __future__ import annotations
+
+import pytest
+
+from samspil import errors
+from samspil.ingest import IngestLimits, decode_text, iter_files, read_bytes, read_document
+from samspil.testing import (
+    make_blank_pdf,
+    make_docx,
+    make_encrypted_pdf,
+    make_html,
+    make_odt,
+    make_pdf,
+    make_rtf,
+    make_zip_bomb,
+)
+
+TEXT = "Foreningen låner gymnastiksalen af kommunen, og børnene får ædru, sød saft."
+
+
+@pytest.mark.parametrize(
+    "encoding,prefix",
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16", b""), ("utf-16-le", b""), ("cp1252", b""), ("latin-1", b"")],
+)
+def test_text_encodings_come_out_right(tmp_path, encoding, prefix):
+    p = tmp_path / "note.txt"
+    p.write_bytes(prefix + TEXT.encode(encoding))
+    doc = read_document(p)
+    assert doc.text == TEXT
+    assert "æ" in doc.text and "ø" in doc.text and "å" in doc.text
+
+
+def test_cp1252_specific_characters(tmp_path):
+    text = "Tilskud – 2.000 kr. til “Ældre Sagen” og ‘Æblehaven’"
+    p = tmp_path / "windows.txt"
+    p.write_bytes(text.encode("cp1252"))
+    assert read_document(p).text == text
+
+
+def test_markdown(tmp_path):
+    p = tmp_path / "nyhed.md"
+    p.write_text("# Overskrift\n\nFrivillige i *biblioteket*.\n", encoding="utf-8")
+    doc = read_document(p)
+    assert doc.source_type == "md" and "Frivillige i *biblioteket*." in doc.text
+
+
+def test_html_main_text_without_script_style_navigation(tmp_path):
+    p = tmp_path / "side.html"
+    p.write_bytes(make_html("Tilskud til foreninger", ["Foreninger kan søge tilskud.", "Fristen er 1. marts."]))
+    text = read_document(p).text
+    assert "Foreninger kan søge tilskud." in text and "Fristen er 1. marts." in text
+    assert "tracking" not in text and "font-family" not in text
+    assert "Forside" not in text and "Cookiepolitik" not in text
+
+
+def test_html_in_latin1_with_meta_charset(tmp_path):
+    p = tmp_path / "gammel.htm"
+    p.write_bytes('<html><head><meta charset="iso-8859-1"></head><body><p>Frivilligrådet mødes på Rådhuset.</p></body></html>'.encode("latin-1"))
+    assert "Frivilligrådet mødes på Rådhuset." in read_document(p).text
+
+
+def test_docx_paragraphs_and_tables(tmp_path):
+    p = tmp_path / "aftale.docx"
+    p.write_bytes(make_docx(["Samarbejdsaftale mellem kommunen og foreningen.", "§ 1. Formål."], [["År", "Tilskud"], ["2025", "40.000 kr."]]))
+    text = read_document(p).text
+    assert "Samarbejdsaftale mellem kommunen og foreningen." in text
+    assert "År\tTilskud" in text and "2025\t40.000 kr." in text
+
+
+def test_odt(tmp_path):
+    p = tmp_path / "svar.odt"
+    p.write_bytes(make_odt(["Frivilligrådet takker for høringen.", "Vi ønsker dialog."], heading="Høringssvar"))
+    assert read_document(p).text == "Høringssvar\nFrivilligrådet takker for høringen.\nVi ønsker dialog."
+
+
+def test_rtf_with_danish_letters(tmp_path):
+    p = tmp_path / "brev.rtf"
+    p.write_bytes(make_rtf(["Kære forening,", "vi bevilger 5.000 kr. til jeres ældrecafé i Ærøskøbing."]))
+    text = read_document(p).text
+    assert "vi bevilger 5.000 kr. til jeres ældrecafé i Ærøskøbing." in text
+
+
+def test_pdf_text_hyphenation_and_running_headers(tmp_path):
+    pages = [
+        ["Kommunen og foreningerne har et godt samar-\nbejde om lektiecaféen.", "Første side slutter her."],
+        ["Anden side handler om tilskud til frivillige.", "Periode 2018-\n2020 er et spænd."],
+        ["Tredje side: lokaler lånes gratis."],
+    ]
+    p = tmp_path / "rapport.pdf"
+    p.write_bytes(make_pdf(pages, header="Aarhus Kommune - Frivillighedsrapport", footer="Side {page} af {pages}"))
+    doc = read_document(p)
+    assert doc.source_type == "pdf" and doc.n_pages == 3
+    assert "samarbejde om lektiecaféen" in doc.text
+    assert "2018-\n2020" in doc.text  # a number range is no hyphenated word
+    assert "Frivillighedsrapport" not in doc.text
+    assert "Side 2 af 3" not in doc.text
+    assert "Tredje side: lokaler lånes gratis." in doc.text
+
+
+def test_from_bytes_without_suffix_is_text():
+    assert read_bytes(TEXT.encode("utf-8"), "-").text == TEXT
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def _raises(path, cls, *words):
+    with pytest.raises(cls) as info:
+        read_document(path)
+    message = str(info.value)
+    assert str(path) in message
+    for w in words:
+        assert w in message.lower()
+    return message
+
+
+def test_missing_file(tmp_path):
+    _raises(tmp_path / "findes-ikke.pdf", errors.FileNotFound, "no such file")
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\t  \n"])
+def test_empty_file(tmp_path, content):
+    p = tmp_path / "tom.txt"
+    p.write_bytes(content)
+    _raises(p, errors.EmptyFileError, "empty")
+
+
+def test_binary_file_named_txt(tmp_path):
+    p = tmp_path / "billede.txt"
+    p.write_bytes(bytes(range(256)) * 40)
+    _raises(p, errors.BinaryFileError, "binary")
+
+
+def test_unsupported_type(tmp_path):
+    p = tmp_path / "program.exe"
+    p.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00" * 100)
+    _raises(p, errors.UnsupportedTypeError, "unsupported")
+
+
+def test_larger_than_limit(tmp_path):
+    p = tmp_path / "stor.txt"
+    p.write_text("frivillig " * 2000, encoding="utf-8")
+    with pytest.raises(errors.FileTooLargeError) as info:
+        read_document(p, IngestLimits(max_bytes=1000))
+    assert str(p) in str(info.value) and "limit" in str(info.value)
+
+
+def test_corrupt_pdf(tmp_path):
+    p = tmp_path / "itu.pdf"
+    p.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 200)
+    _raises(p, errors.CorruptFileError, "corrupt")
+
+
+def test_pdf_that_is_not_a_pdf(tmp_path):
+    p = tmp_path / "forkert.pdf"
+    p.write_text("Det her er bare tekst", encoding="utf-8")
+    _raises(p, errors.CorruptFileError, "%pdf")
+
+
+def test_encrypted_pdf(tmp_path):
+    p = tmp_path / "hemmelig.pdf"
+    p.write_bytes(make_encrypted_pdf("Fortroligt referat fra mødet."))
+    _raises(p, errors.EncryptedFileError, "encrypted")
+
+
+def test_scanned_pdf_without_text_layer(tmp_path):
+    p = tmp_path / "scannet.pdf"
+    p.write_bytes(make_blank_pdf(2))
+    _raises(p, errors.NoTextLayerError, "no text layer")
+
+
+def test_too_many_pdf_pages(tmp_path):
+    p = tmp_path / "lang.pdf"
+    p.write_bytes(make_pdf([["Side med tekst om frivillige."]] * 3))
+    with pytest.raises(errors.FileTooLargeError):
+        read_document(p, IngestLimits(max_pdf_pages=2))
+
+
+def test_corrupt_docx(tmp_path):
+    p = tmp_path / "itu.docx"
+    p.write_bytes(b"PK\x03\x04 this is not a real zip" * 10)
+    _raises(p, errors.CorruptFileError, "corrupt")
+
+
+def test_encrypted_docx(tmp_path):
+    p = tmp_path / "kode.docx"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000)
+    _raises(p, errors.EncryptedFileError, "encrypted")
+
+
+def test_zip_bomb_docx(tmp_path):
+    p = tmp_path / "bombe.docx"
+    p.write_bytes(make_zip_bomb(250_000_000))
+    _raises(p, errors.ArchiveBombError, "zip bomb")
+
+
+def test_every_error_is_an_ingest_error():
+    for cls in (errors.FileNotFound, errors.EmptyFileError, errors.BinaryFileError, errors.CorruptFileError, errors.EncryptedFileError,
+                errors.FileTooLargeError, errors.ArchiveBombError, errors.NoTextLayerError, errors.UnsupportedTypeError):
+        assert issubclass(cls, errors.IngestError)
+
+
+def test_decode_reports_encoding():
+    assert decode_text("æøå".encode("cp1252"))[1] == "cp1252"
+    assert decode_text("æøå".encode("utf-8"))[1] == "utf-8"
+
+
+def test_iter_files_recurses_sorted_and_survives_symlink_loops(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b" / "x.txt").write_text("x")
+    (tmp_path / "a" / "y.pdf").write_bytes(b"%PDF")
+    (tmp_path / "a" / "ignored.jpg").write_bytes(b"\xff")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path)
+    files = list(iter_files([tmp_path]))
+    assert [f.replace(str(tmp_path), "") for f in files] == ["/a/y.pdf", "/b/x.txt"]

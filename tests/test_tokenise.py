@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from samspil.normalise import join_hyphenated, normalise_text, strip_repeated_lines
+from samspil.tokenise import lemmatize, make_danish
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return make_danish()
+
+
+@pytest.mark.parametrize("abbr", ["jf.", "bl.a.", "m.fl.", "ca.", "kr.", "stk.", "nr.", "fx.", "f.eks."])
+def test_abbreviations_end_no_sentence(nlp, abbr):
+    doc = nlp(f"Foreningen samarbejder {abbr} Kommunen om opgaven. Næste sætning.")
+    assert len(list(doc.sents)) == 2
+
+
+def test_headings_and_paragraphs_split(nlp):
+    doc = nlp("Sagsfremstilling\nForeningen søger tilskud til\nkørsel og kaffe.\n\nBeslutning\nGodkendt.")
+    assert [s.text.strip() for s in doc.sents] == ["Sagsfremstilling", "Foreningen søger tilskud til\nkørsel og kaffe.", "Beslutning", "Godkendt."]
+
+
+def test_lemmas(nlp):
+    doc = nlp("Foreningerne låner lokaler")
+    assert [t.lemma_ for t in doc] == ["forening", "låne", "lokale"]
+    assert lemmatize("Foreningerne") == "forening"
+
+
+@pytest.mark.parametrize(
+    "raw,clean",
+    [
+        ("samar-\nbejde", "samarbejde"),
+        ("2018-\n2020", "2018-\n2020"),
+        ("Kultur-\nog", "Kultur-\nog"),
+        ("social-\n økonomisk", "socialøkonomisk"),
+    ],
+)
+def test_join_hyphenated(raw, clean):
+    assert join_hyphenated(raw) == clean
+
+
+def test_normalise_text():
+    assert normalise_text("a\r\nb\u00adc  \n\n\n\nd") == "a\nbc\n\nd"
+
+
+def test_strip_repeated_lines_keeps_body():
+    pages = ["Referat 2019\nTekst et\nSide 1", "Referat 2019\nTekst to\nSide 2", "Referat 2019\nTekst tre\nSide 3"]
+    assert strip_repeated_lines(pages) == ["Tekst et", "Tekst to", "Tekst tre"]
