@@ -154,6 +154,51 @@ def citations(
     raise typer.Exit(1 if failed else 0)
 
 
+class BatchFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Folders, files and zip archives.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    format: Annotated[BatchFormat, typer.Option("--format", "-f", help="jsonl, csv or parquet (results.jsonl is always written).")] = BatchFormat.jsonl,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip inputs already in OUT (same path and content).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Start over, replacing results in OUT.")] = False,
+    engine: Annotated[Engine, typer.Option("--engine", help="local, or dask for a dask.distributed cluster.")] = Engine.local,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
+    model: ModelOpt = None,
+    max_bytes: MaxBytesOpt = 50_000_000,
+    max_pdf_pages: Annotated[int, typer.Option("--max-pdf-pages")] = 2_000,
+    max_unpacked_bytes: Annotated[int, typer.Option("--max-unpacked-bytes", help="Limit for .docx/.odt/.zip contents.")] = 200_000_000,
+    max_ratio: Annotated[float, typer.Option("--max-ratio", help="Largest compression ratio accepted (zip bombs).")] = 200.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one document may take.")] = 120.0,
+    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="Progress bar (default: when a terminal).")] = None,
+) -> None:
+    """Classify an archive: parallel, resumable, one row per file, a report at the end."""
+    from .batch import BatchConfig, run_batch
+    from .ingest import IngestLimits
+
+    limits = IngestLimits(max_bytes=max_bytes, max_pdf_pages=max_pdf_pages, max_unpacked_bytes=max_unpacked_bytes, max_ratio=max_ratio)
+    config = BatchConfig(out_dir=out, format=format.value, workers=workers, resume=resume, engine=engine.value, scheduler=scheduler,
+                         model=model, limits=limits, timeout_s=timeout, progress=progress, force=force)
+    try:
+        stats = run_batch(inputs, config)
+    except FileExistsError as exc:
+        typer.echo(f"samspil: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{stats.done} dokumenter behandlet ({stats.failed} med fejl, {stats.skipped} sprunget over fra tidligere kørsel) på {stats.seconds:.1f} s; resultater i {out}", err=True)
+    raise typer.Exit(1 if stats.failed else 0)
+
+
 @app.command()
 def train(
     out: Annotated[Path, typer.Option(help="Model directory to write.")] = Path("models/samspil-linear"),

@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .citations import extract_citations
+from .tokenise import doc_text
 from .records import FORMS, TRENDS, Span
 
 EXTENSIONS = ("trends", "forms", "scores", "evidence", "needs_review", "citations", "references")
@@ -30,7 +31,7 @@ class CitationExtractor:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        citations, references = extract_citations(doc.text)
+        citations, references = extract_citations(doc_text(doc))
         doc._.citations = tuple(citations)
         doc._.references = tuple(references)
         return doc
@@ -101,7 +102,7 @@ class LabelClassifier:
         stop = refs[0].start if refs else None
         for j, lab in enumerate(labels):
             if predicted[j] and len(scored.spans):
-                evidence[lab] = select_evidence(doc.text, scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence, stop)
+                evidence[lab] = select_evidence(doc_text(doc), scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence, stop)
         doc._.evidence = evidence
         return doc
 

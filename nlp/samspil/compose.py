@@ -13,7 +13,7 @@ from . import factories  # noqa: F401  (registers the components)
 from .errors import IngestError
 from .ingest import DEFAULT_LIMITS, IngestLimits, read_bytes, read_document
 from .records import Document, Result
-from .tokenise import make_danish
+from .tokenise import doc_text, make_danish
 
 TextOrPath = str | os.PathLike[str] | Document
 
@@ -43,7 +43,7 @@ def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language (py3langid, model shipped in its package)."""
     import py3langid
 
-    sample = text[:3000]
+    sample = text[:1500]
     if not sample.strip():
         return "und"
     return py3langid.classify(sample)[0]
@@ -61,7 +61,7 @@ def doc_to_result(doc: Doc, path: str, language: str | None) -> Result:
         needs_review=tuple(doc._.needs_review),
         citations=tuple(doc._.citations),
         references=tuple(doc._.references),
-        text=doc.text,
+        text=doc_text(doc),
     )
 
 

@@ -20,7 +20,7 @@ from scipy import sparse
 
 from ..errors import ModelError
 from ..records import LABELS
-from ..tokenise import lemma_table
+from ..tokenise import doc_text, lemma_table
 from .base import SentenceScores, sigmoid
 from .thresholds import Thresholds
 
@@ -67,73 +67,135 @@ def type_feature_names(form: str, lemma: str, config: FeatureConfig) -> list[str
     return names
 
 
-def _words(sentence) -> Iterable[tuple[str, str]]:
-    table = lemma_table()
-    for tok in sentence:
-        if tok.is_space or tok.is_punct:
-            continue
-        form = _word_form(tok.text)
-        yield form, table.get(form, form)
+@dataclass(frozen=True, slots=True)
+class TokenTable:
+    """The words of a ``Doc`` as arrays: lower-case hashes and sentence numbers of the
+    tokens that are neither space nor punctuation, and the sentences' character spans."""
+
+    lowers: np.ndarray
+    sentence: np.ndarray
+    spans: tuple[tuple[int, int], ...]
+    words_per_sentence: np.ndarray
+
+
+def token_table(doc) -> TokenTable:
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER, SENT_START
+
+    n_tok = len(doc)
+    if n_tok == 0:
+        return TokenTable(np.zeros(0, np.uint64), np.zeros(0, np.int64), (), np.zeros(0, np.int64))
+    arr = doc.to_array([LOWER, IS_PUNCT, IS_SPACE, SENT_START, IDX])
+    starts = arr[:, 3].astype(np.int64) == 1
+    starts[0] = True
+    sent_of_token = np.cumsum(starts) - 1
+    first_tokens = np.flatnonzero(starts)
+    char_starts = arr[first_tokens, 4].astype(np.int64)
+    char_ends = np.append(char_starts[1:], len(doc_text(doc)))
+    spans = tuple(zip(char_starts.tolist(), char_ends.tolist()))
+    keep = (arr[:, 1] == 0) & (arr[:, 2] == 0)
+    sentence = sent_of_token[keep]
+    words = np.bincount(sentence, minlength=len(spans)) if len(spans) else np.zeros(0, np.int64)
+    return TokenTable(arr[keep, 0], sentence, spans, words)
 
 
 class Featurizer:
-    """Turns the sentences of a ``Doc`` into a sparse count matrix over a fixed vocabulary."""
+    """Turns a ``Doc`` into a sparse ``(n_sentences, n_features)`` count matrix.
+
+    The work is done on arrays: each word type's feature indices are computed
+    once and cached by its hash, bigrams are looked up as integer keys with
+    ``searchsorted``. Training builds its vocabulary from the same token table,
+    so features in training and in use are the same by construction.
+    """
 
     def __init__(self, vocab: Sequence[str], config: FeatureConfig) -> None:
         self.config = config
         self.names = list(vocab)
         self.index = {name: i for i, name in enumerate(self.names)}
-        self._cache: dict[str, tuple[str, np.ndarray]] = {}
+        self.lemma_ids: dict[str, int] = {}
+        pairs: list[tuple[int, int]] = []
+        for name, i in self.index.items():
+            if name.startswith("w:"):
+                self.lemma_ids.setdefault(name[2:], len(self.lemma_ids))
+        for name, i in self.index.items():
+            if name.startswith("b:"):
+                left, _, right = name[2:].partition(" ")
+                a, b = self.lemma_ids.get(left), self.lemma_ids.get(right)
+                if a is None:
+                    a = self.lemma_ids.setdefault(left, len(self.lemma_ids))
+                if b is None:
+                    b = self.lemma_ids.setdefault(right, len(self.lemma_ids))
+                pairs.append((a * _PAIR + b, i))
+        pairs.sort()
+        self._bigram_keys = np.array([k for k, _ in pairs], dtype=np.int64)
+        self._bigram_cols = np.array([i for _, i in pairs], dtype=np.int64)
+        self._cache: dict[int, tuple[np.ndarray, int]] = {}
 
-    def _type(self, form: str, lemma: str) -> np.ndarray:
-        hit = self._cache.get(form)
+    def _type(self, h: int, strings) -> tuple[np.ndarray, int]:
+        hit = self._cache.get(h)
         if hit is None:
             if len(self._cache) >= self.config.max_cache:
                 self._cache.clear()
+            form = _word_form(strings[h])
+            lemma = lemma_table().get(form, form)
             idx = [self.index[n] for n in type_feature_names(form, lemma, self.config) if n in self.index]
-            hit = (lemma, np.asarray(idx, dtype=np.int32))
-            self._cache[form] = hit
-        return hit[1]
+            hit = (np.asarray(idx, dtype=np.int64), self.lemma_ids.get(lemma, -1))
+            self._cache[h] = hit
+        return hit
 
-    def sentence_counts(self, sentences: Sequence) -> sparse.csr_matrix:
-        """``(n_sentences, n_features)`` counts; ``sentences`` are spaCy spans."""
-        cols: list[np.ndarray] = []
-        lengths: list[int] = []
-        index, bigrams = self.index, self.config.bigrams
-        for sent in sentences:
-            parts: list[np.ndarray] = []
-            extra: list[int] = []
-            prev = None
-            for form, lemma in _words(sent):
-                parts.append(self._type(form, lemma))
-                if bigrams and prev is not None:
-                    j = index.get(f"b:{prev} {lemma}")
-                    if j is not None:
-                        extra.append(j)
-                prev = lemma
-            if extra:
-                parts.append(np.asarray(extra, dtype=np.int32))
-            row = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
-            cols.append(row)
-            lengths.append(len(row))
-        n = len(lengths)
-        col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32)
-        row = np.repeat(np.arange(n, dtype=np.int32), lengths)
-        data = np.ones(len(col), dtype=np.float32)
-        m = sparse.csr_matrix((data, (row, col)), shape=(n, len(self.names)), dtype=np.float32)
+    def counts(self, doc, table: TokenTable | None = None) -> sparse.csr_matrix:
+        """``(n_sentences, n_features)`` counts of the document's sentences."""
+        table = table or token_table(doc)
+        n_rows = len(table.spans)
+        if len(table.lowers) == 0:
+            return sparse.csr_matrix((max(n_rows, 1), len(self.names)), dtype=np.float32)
+        uniq, inverse = np.unique(table.lowers, return_inverse=True)
+        strings = doc.vocab.strings
+        typed = [self._type(h, strings) for h in uniq.tolist()]
+        lens = np.array([len(t[0]) for t in typed], dtype=np.int64)
+        flat = np.concatenate([t[0] for t in typed]) if lens.sum() else np.zeros(0, np.int64)
+        offsets = np.concatenate([[0], np.cumsum(lens)[:-1]])
+        # Ragged gather: the feature indices of every token, token by token.
+        tok_lens = lens[inverse]
+        total = int(tok_lens.sum())
+        tok_starts = offsets[inverse]
+        within = np.arange(total) - np.repeat(np.cumsum(tok_lens) - tok_lens, tok_lens)
+        cols = flat[np.repeat(tok_starts, tok_lens) + within]
+        rows = np.repeat(table.sentence, tok_lens)
+        if self.config.bigrams and len(self._bigram_keys) and len(inverse) > 1:
+            lemma_of = np.array([t[1] for t in typed], dtype=np.int64)[inverse]
+            ok = (table.sentence[:-1] == table.sentence[1:]) & (lemma_of[:-1] >= 0) & (lemma_of[1:] >= 0)
+            keys = lemma_of[:-1] * _PAIR + lemma_of[1:]
+            pos = np.searchsorted(self._bigram_keys, keys)
+            pos[pos >= len(self._bigram_keys)] = 0
+            hit = ok & (self._bigram_keys[pos] == keys)
+            cols = np.concatenate([cols, self._bigram_cols[pos[hit]]])
+            rows = np.concatenate([rows, table.sentence[:-1][hit]])
+        data = np.ones(len(cols), dtype=np.float32)
+        m = sparse.csr_matrix((data, (rows, cols)), shape=(n_rows, len(self.names)), dtype=np.float32)
         m.sum_duplicates()
         return m
 
 
-def doc_feature_names(doc, config: FeatureConfig) -> Iterable[str]:
-    """All feature names a document produces (for building the vocabulary)."""
-    for sent in doc.sents:
-        prev = None
-        for form, lemma in _words(sent):
-            yield from type_feature_names(form, lemma, config)
-            if config.bigrams and prev is not None:
-                yield f"b:{prev} {lemma}"
-            prev = lemma
+_PAIR = 1 << 31
+
+
+def doc_feature_names(doc, config: FeatureConfig) -> set[str]:
+    """The set of feature names a document produces (for building the vocabulary)."""
+    table = token_table(doc)
+    strings = doc.vocab.strings
+    lemma_of_hash: dict[int, str] = {}
+    names: set[str] = set()
+    for h in np.unique(table.lowers).tolist():
+        form = _word_form(strings[h])
+        lemma = lemma_table().get(form, form)
+        lemma_of_hash[h] = lemma
+        names.update(type_feature_names(form, lemma, config))
+    if config.bigrams:
+        lowers, sent = table.lowers.tolist(), table.sentence.tolist()
+        for i in range(1, len(lowers)):
+            if sent[i] == sent[i - 1]:
+                names.add(f"b:{lemma_of_hash[lowers[i - 1]]} {lemma_of_hash[lowers[i]]}")
+    return names
 
 
 def windows(sentence_words: Sequence[int], window_words: int) -> list[tuple[int, int]]:
@@ -177,14 +239,18 @@ class LinearModel:
 
     # -- scoring -----------------------------------------------------------
     def tfidf(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        x = counts.astype(np.float32, copy=True)
+        """Sublinear TF times IDF, rows scaled to unit length (as scikit-learn's TfidfTransformer)."""
+        x = sparse.csr_matrix(counts, dtype=np.float32, copy=True)
         if self.config.sublinear_tf:
             np.log(x.data, out=x.data)
             x.data += 1.0
-        x = x @ sparse.diags(self.idf.astype(np.float32))
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        x.data *= self.idf[x.indices]
+        sq = np.add.reduceat(x.data * x.data, x.indptr[:-1]) if x.nnz else np.zeros(x.shape[0], np.float32)
+        sq[np.diff(x.indptr) == 0] = 0.0
+        norms = np.sqrt(sq)
         norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ x)
+        x.data /= np.repeat(norms, np.diff(x.indptr)).astype(np.float32)
+        return x
 
     def proba_from_counts(self, counts: sparse.csr_matrix) -> np.ndarray:
         """Calibrated probabilities for rows of counts."""
@@ -192,25 +258,24 @@ class LinearModel:
         return sigmoid(-(self.platt_a * decision + self.platt_b))
 
     def score_doc(self, doc) -> SentenceScores:
-        """Score the document, its windows and its sentences."""
-        sents = list(doc.sents)
-        counts = self.featurizer.sentence_counts(sents)
-        n = len(sents)
-        spans = tuple((s.start_char, s.end_char) for s in sents)
-        sent_proba = self.proba_from_counts(counts) if n else np.zeros((0, len(self.labels)))
-        doc_counts = sparse.csr_matrix(counts.sum(axis=0)) if n else sparse.csr_matrix((1, len(self.vocab)), dtype=np.float32)
-        doc_proba = self.proba_from_counts(doc_counts)[0]
-        words = [sum(1 for t in s if not (t.is_space or t.is_punct)) for s in sents]
+        """Score the document, its windows and its sentences (one matrix product for all)."""
+        table = token_table(doc)
+        counts = self.featurizer.counts(doc, table)
+        n = counts.shape[0]
+        words = table.words_per_sentence.tolist()
+        groups = [[(0, n)]]  # the whole document
         if self.window_weight > 0 and sum(words) > 1.5 * self.config.window_words:
-            bounds = windows(words, self.config.window_words)
-            rows, cols = [], []
-            for k, (a, b) in enumerate(bounds):
-                rows.extend([k] * (b - a))
-                cols.extend(range(a, b))
-            agg = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(bounds), n))
-            win_proba = self.proba_from_counts(sparse.csr_matrix(agg @ counts))
-            doc_proba = np.maximum(doc_proba, self.window_weight * win_proba.max(axis=0))
-        return SentenceScores(spans, sent_proba, doc_proba)
+            groups.append(windows(words, self.config.window_words))
+        bounds = [b for g in groups for b in g]
+        rows = np.repeat(np.arange(len(bounds)), [b - a for a, b in bounds])
+        cols = np.concatenate([np.arange(a, b) for a, b in bounds])
+        agg = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(bounds), n))
+        proba = self.proba_from_counts(sparse.vstack([counts, agg @ counts], format="csr"))
+        sent_proba = proba[:n] if len(table.spans) else np.zeros((0, len(self.labels)))
+        doc_proba = proba[n]
+        if len(bounds) > 1:
+            doc_proba = np.maximum(doc_proba, self.window_weight * proba[n + 1 :].max(axis=0))
+        return SentenceScores(table.spans, sent_proba, doc_proba)
 
     def predict_proba_docs(self, docs: Iterable) -> np.ndarray:
         return np.vstack([self.score_doc(d).doc for d in docs]) if docs else np.zeros((0, len(self.labels)))
@@ -320,7 +385,7 @@ def build_vocab(docs: Sequence, config: FeatureConfig) -> list[str]:
 
     df: Counter[str] = Counter()
     for doc in docs:
-        df.update(set(doc_feature_names(doc, config)))
+        df.update(doc_feature_names(doc, config))
     return sorted(name for name, n in df.items() if n >= config.min_df)
 
 
@@ -338,7 +403,7 @@ def fit_linear(docs: Sequence, y: np.ndarray, labels: tuple[str, ...], params: L
     config = params.features
     vocab = build_vocab(docs, config)
     featurizer = Featurizer(vocab, config)
-    counts = sparse.vstack([sparse.csr_matrix(featurizer.sentence_counts(list(d.sents)).sum(axis=0)) for d in docs]).tocsr()
+    counts = sparse.vstack([sparse.csr_matrix(featurizer.counts(d).sum(axis=0)) for d in docs]).tocsr()
     tfidf = TfidfTransformer(sublinear_tf=config.sublinear_tf).fit(counts)
     x = tfidf.transform(counts)
     coef = np.zeros((len(labels), len(vocab)), dtype=np.float32)

@@ -1,0 +1,623 @@
+"""Batch runs over archives: folders and zip files, in parallel, resumable, loss-free.
+
+The local engine streams inputs to worker processes that each load the model
+once, writes every result to ``DIR/results.jsonl`` the moment it arrives (one
+line, flushed), and on ``resume`` skips every input whose path and content hash
+are already there. A document that runs past the time limit, or a worker that
+dies, becomes an error row and a fresh worker takes over. At the end the rows
+are converted to the requested format and summarised in ``report.html`` and
+``summary.json``.
+
+The dask engine runs the same per-document function on a ``dask.distributed``
+cluster, one task per partition of inputs, each writing its own Parquet and
+JSONL part under ``DIR/parts/`` (atomically), so the output can be read with
+pandas, Polars or DuckDB.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import queue
+import re
+import signal
+import sys
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from . import errors
+from .ingest import DEFAULT_LIMITS, SUFFIXES, IngestLimits, check_zip, iter_files
+from .records import Result
+
+JOURNAL = "results.jsonl"
+ENGINES = ("local", "dask")
+FORMATS = ("jsonl", "csv", "parquet")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchConfig:
+    """Settings of one batch run; checked on creation."""
+
+    out_dir: Path
+    format: str = "jsonl"
+    workers: int = 1
+    resume: bool = False
+    engine: str = "local"
+    scheduler: str | None = None
+    model: str | None = None
+    limits: IngestLimits = DEFAULT_LIMITS
+    timeout_s: float = 120.0
+    max_zip_members: int = 100_000
+    partition_size: int = 200
+    progress: bool | None = None  # None: only when standard error is a terminal
+    force: bool = False
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"format must be one of {FORMATS}, got {self.format!r}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {ENGINES}, got {self.engine!r}")
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.timeout_s <= 0:
+            raise ValueError(f"timeout_s must be positive, got {self.timeout_s}")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One input document: a file, or a member of a zip archive (read in place)."""
+
+    path: str  # display path; for zip members "archive.zip!/member"
+    file: str
+    member: str | None = None
+    size: int = 0
+
+
+# ------------------------------------------------------------------ inputs
+
+
+def _safe_member_name(name: str) -> str | None:
+    """A zip member's name as a display path, or None for names that must not be trusted
+    (absolute, drive letters, parent references): they are never written anywhere, but
+    the row shows a cleaned name."""
+    p = PurePosixPath(name.replace("\\", "/"))
+    parts = [part for part in p.parts if part not in ("", ".", "/")]
+    if any(part == ".." for part in parts) or re.match(r"^[A-Za-z]:", name):
+        return None
+    return "/".join(parts)
+
+
+def iter_items(paths: Iterable[str | os.PathLike[str]], config: BatchConfig) -> Iterator[Item | Result]:
+    """Inputs in a stable order; a zip archive that cannot be opened is yielded as an error Result."""
+    for path in iter_files(paths, SUFFIXES + (".zip",)):
+        if not path.lower().endswith(".zip"):
+            try:
+                size = os.path.getsize(path)
+            except OSError:
+                size = 0
+            yield Item(path=path, file=path, size=size)
+            continue
+        try:
+            with zipfile.ZipFile(path) as zf:
+                check_zip(zf, path, os.path.getsize(path), replace(config.limits, max_unpacked_bytes=max(config.limits.max_unpacked_bytes, 1) * 50))
+                infos = [i for i in zf.infolist() if not i.is_dir()]
+                if len(infos) > config.max_zip_members:
+                    raise errors.ArchiveBombError(path, f"{len(infos)} members, limit {config.max_zip_members}")
+                for info in infos:
+                    clean = _safe_member_name(info.filename)
+                    display = f"{path}!/{clean if clean is not None else 'unsafe-name-' + hashlib.sha1(info.filename.encode()).hexdigest()[:8]}"
+                    if clean is not None and not clean.lower().endswith(SUFFIXES):
+                        continue
+                    yield Item(path=display, file=path, member=info.filename, size=info.file_size)
+        except errors.IngestError as exc:
+            yield Result.failure(path, exc)
+        except (zipfile.BadZipFile, OSError) as exc:
+            yield Result.failure(path, errors.CorruptFileError(path, f"not a readable zip archive: {exc}"))
+
+
+def read_item(item: Item, limits: IngestLimits) -> bytes:
+    """The bytes of an input, with the size and zip-bomb limits applied."""
+    if item.member is None:
+        try:
+            size = os.path.getsize(item.file)
+        except OSError:
+            raise errors.FileNotFound(item.path) from None
+        if size > limits.max_bytes:
+            raise errors.FileTooLargeError(item.path, f"{size:,} bytes, limit {limits.max_bytes:,}")
+        with open(item.file, "rb") as fh:
+            return fh.read()
+    with zipfile.ZipFile(item.file) as zf:
+        info = zf.getinfo(item.member)
+        if info.file_size > limits.max_bytes:
+            raise errors.FileTooLargeError(item.path, f"{info.file_size:,} bytes unpacked, limit {limits.max_bytes:,}")
+        if info.compress_size and info.file_size / info.compress_size > limits.max_ratio and info.file_size > 1_000_000:
+            raise errors.ArchiveBombError(item.path, f"expands {info.file_size / info.compress_size:.0f} times")
+        with zf.open(info) as fh:
+            data = fh.read(limits.max_bytes + 1)
+        if len(data) > limits.max_bytes:
+            raise errors.FileTooLargeError(item.path, f"more than {limits.max_bytes:,} bytes unpacked")
+        return data
+
+
+def content_id(path: str, data: bytes) -> tuple[str, str]:
+    """``(id, sha256)``: the stable document id is a hash of path and content."""
+    sha = hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(f"{path}\0{sha}".encode()).hexdigest()[:24], sha
+
+
+# ------------------------------------------------------------------ one document
+
+_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+
+
+def guess_year(text: str) -> int | None:
+    """The document's year: the most frequent plausible year in its first pages."""
+    from collections import Counter
+
+    years = Counter(int(y) for y in _YEAR.findall(text[:5000]))
+    return years.most_common(1)[0][0] if years else None
+
+
+def process(clf, item: Item, data: bytes | None, error: BaseException | None = None) -> dict[str, Any]:
+    """One output row: the classify JSONL object plus id, sha256, size, folder and year."""
+    doc_id, sha = content_id(item.path, data or b"")
+    if error is not None:
+        result = Result.failure(item.path, error)
+    else:
+        result = clf.classify_bytes(data, item.path)
+    row = result.to_dict()
+    row.update(
+        id=doc_id,
+        sha256=sha,
+        bytes=len(data or b""),
+        folder=str(Path(item.path.split("!/")[0]).parent),
+        year=guess_year(result.text) if result.text else None,
+    )
+    return row
+
+
+# ------------------------------------------------------------------ journal
+
+
+def read_journal(path: Path) -> tuple[set[tuple[str, str]], int]:
+    """Done ``(path, sha256)`` keys of a journal; a torn last line (a kill mid-write) is cut off."""
+    done: set[tuple[str, str]] = set()
+    if not path.is_file():
+        return done, 0
+    good_end = 0
+    with open(path, "rb") as fh:
+        for line in fh:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                break
+            done.add((row["path"], row["sha256"]))
+            good_end += len(line)
+    if good_end != path.stat().st_size:
+        with open(path, "r+b") as fh:
+            fh.truncate(good_end)
+    return done, good_end
+
+
+# ------------------------------------------------------------------ local engine: workers
+
+
+def _worker_main(model: str | None, limits: IngestLimits, tasks, results, timeout_s: float) -> None:
+    from .compose import load
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    clf = load(model, limits=limits)
+    results.put(("ready", os.getpid(), None))
+    while True:
+        task = tasks.get()
+        if task is None:
+            return
+        key, item, data = task
+        results.put(("start", os.getpid(), key))
+        try:
+            row = process(clf, item, data)
+        except Exception as exc:  # noqa: BLE001 - any failure is that document's error row
+            row = process(clf, item, data, exc)
+        results.put(("done", os.getpid(), (key, row)))
+
+
+class _Pool:
+    """Worker processes with a watchdog: a task past the time limit or a dead worker
+    becomes an error row, and a new worker replaces the old one."""
+
+    def __init__(self, n: int, config: BatchConfig) -> None:
+        import multiprocessing as mp
+
+        self.ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
+        self.config = config
+        self.tasks = self.ctx.Queue(maxsize=n * 2)
+        self.results = self.ctx.Queue()
+        self.procs: dict[int, Any] = {}
+        self.current: dict[int, tuple[int, float]] = {}  # pid -> (task key, started)
+        self.n = n
+        for _ in range(n):
+            self._spawn()
+
+    def _spawn(self) -> None:
+        p = self.ctx.Process(target=_worker_main, args=(self.config.model, self.config.limits, self.tasks, self.results, self.config.timeout_s), daemon=True)
+        p.start()
+        self.procs[p.pid] = p
+
+    def submit(self, key: int, item: Item, data: bytes) -> None:
+        self.tasks.put((key, item, data))
+
+    def poll(self, timeout: float = 0.2) -> list[tuple[str, Any]]:
+        """Events: ("done", (key, row)) and ("lost", (key, error))."""
+        events: list[tuple[str, Any]] = []
+        try:
+            while True:
+                kind, pid, payload = self.results.get(timeout=timeout)
+                timeout = 0
+                if kind == "start":
+                    self.current[pid] = (payload, time.monotonic())
+                elif kind == "done":
+                    self.current.pop(pid, None)
+                    events.append(("done", payload))
+        except queue.Empty:
+            pass
+        now = time.monotonic()
+        for pid, proc in list(self.procs.items()):
+            task = self.current.get(pid)
+            if task and now - task[1] > self.config.timeout_s and proc.is_alive():
+                proc.kill()
+                proc.join(5)
+                self._replace(pid)
+                events.append(("lost", (task[0], "timeout")))
+            elif not proc.is_alive():
+                self._replace(pid)
+                if task:
+                    events.append(("lost", (task[0], "died")))
+        return events
+
+    def _replace(self, pid: int) -> None:
+        self.procs.pop(pid, None)
+        self.current.pop(pid, None)
+        self._spawn()
+
+    def close(self) -> None:
+        for _ in self.procs:
+            try:
+                self.tasks.put_nowait(None)
+            except queue.Full:
+                break
+        deadline = time.monotonic() + 5
+        for p in self.procs.values():
+            p.join(max(0.1, deadline - time.monotonic()))
+            if p.is_alive():
+                p.kill()
+
+
+# ------------------------------------------------------------------ the run
+
+
+@dataclass
+class BatchStats:
+    total: int = 0
+    done: int = 0
+    skipped: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    errors_by_type: dict[str, int] = field(default_factory=dict)
+
+    def count(self, row: dict[str, Any]) -> None:
+        self.done += 1
+        if row.get("error"):
+            self.failed += 1
+            t = row["error"]["type"]
+            self.errors_by_type[t] = self.errors_by_type.get(t, 0) + 1
+
+
+def _progress(config: BatchConfig, total: int | None):
+    show = config.progress if config.progress is not None else sys.stderr.isatty()
+    if not show:
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    p = Progress(TextColumn("samspil"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]} dok/s"),
+                 TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), transient=False)
+    p.start()
+    p.add_task("batch", total=total, rate="–")
+    return p
+
+
+def run_batch(paths: Iterable[str | os.PathLike[str]], config: BatchConfig, on_row: Callable[[dict[str, Any]], None] | None = None) -> BatchStats:
+    """Process every input under ``paths`` into ``config.out_dir``; see the module doc.
+
+    Returns counts; every input gives exactly one row in ``results.jsonl``.
+    """
+    out = Path(config.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    journal_path = out / JOURNAL
+    if journal_path.exists() and not config.resume:
+        if not config.force:
+            raise FileExistsError(f"{journal_path} exists: pass --resume to continue that run or --force to start over")
+        journal_path.unlink()
+    if config.engine == "dask":
+        return run_dask(paths, config)
+    done, _ = read_journal(journal_path) if config.resume else (set(), 0)
+    stats = BatchStats()
+    started = time.monotonic()
+    paths = list(paths)
+    total = sum(1 for _ in iter_items(paths, config)) if (config.progress or (config.progress is None and sys.stderr.isatty())) else None
+    bar = _progress(config, total)
+    with open(journal_path, "a", encoding="utf-8") as journal:
+
+        def emit(row: dict[str, Any]) -> None:
+            journal.write(json.dumps(row, ensure_ascii=False) + "\n")
+            journal.flush()
+            stats.count(row)
+            if on_row:
+                on_row(row)
+            if bar is not None:
+                elapsed = max(time.monotonic() - started, 1e-6)
+                bar.update(0, advance=1, rate=f"{stats.done / elapsed:.1f}")
+
+        try:
+            if config.workers == 1:
+                _run_inline(paths, config, done, emit, stats)
+            else:
+                _run_pool(paths, config, done, emit, stats)
+        finally:
+            if bar is not None:
+                bar.stop()
+    stats.seconds = round(time.monotonic() - started, 3)
+    finish(out, config)
+    return stats
+
+
+def _prepared(paths, config: BatchConfig, done, stats: BatchStats):
+    """Yield (item, data, error) for inputs not yet done; error rows of the walk itself as Results."""
+    for entry in iter_items(paths, config):
+        stats.total += 1
+        if isinstance(entry, Result):
+            yield entry, None, None
+            continue
+        try:
+            data, error = read_item(entry, config.limits), None
+        except errors.IngestError as exc:
+            data, error = b"", exc
+        except OSError as exc:
+            data, error = b"", errors.CorruptFileError(entry.path, str(exc))
+        if (entry.path, hashlib.sha256(data).hexdigest()) in done:
+            stats.skipped += 1
+            continue
+        yield entry, data, error
+
+
+def _walk_error_row(result: Result) -> dict[str, Any]:
+    row = result.to_dict()
+    row.update(id=content_id(result.path, b"")[0], sha256=hashlib.sha256(b"").hexdigest(), bytes=0, folder=str(Path(result.path).parent), year=None)
+    return row
+
+
+def _run_inline(paths, config: BatchConfig, done, emit, stats) -> None:
+    from .compose import load
+
+    clf = load(config.model, limits=config.limits)
+    for entry, data, error in _prepared(paths, config, done, stats):
+        if isinstance(entry, Result):
+            key = (entry.path, hashlib.sha256(b"").hexdigest())
+            if key not in done:
+                emit(_walk_error_row(entry))
+            continue
+        try:
+            row = process(clf, entry, data, error)
+        except Exception as exc:  # noqa: BLE001
+            row = process(clf, entry, data, exc)
+        emit(row)
+
+
+def _run_pool(paths, config: BatchConfig, done, emit, stats) -> None:
+    pool = _Pool(config.workers, config)
+    pending: dict[int, tuple[Item, bytes]] = {}
+    key = 0
+    limit = config.workers * 4
+    try:
+        it = iter(_prepared(paths, config, done, stats))
+        exhausted = False
+        while not exhausted or pending:
+            while not exhausted and len(pending) < limit:
+                try:
+                    entry, data, error = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                if isinstance(entry, Result):
+                    if (entry.path, hashlib.sha256(b"").hexdigest()) not in done:
+                        emit(_walk_error_row(entry))
+                    continue
+                if error is not None:
+                    emit(process(None, entry, data, error))
+                    continue
+                key += 1
+                pending[key] = (entry, data)
+                pool.submit(key, entry, data)
+            for kind, payload in pool.poll():
+                if kind == "done":
+                    k, row = payload
+                    if pending.pop(k, None) is not None:
+                        emit(row)
+                else:
+                    k, why = payload
+                    lost = pending.pop(k, None)
+                    if lost is not None:
+                        item, data = lost
+                        exc = errors.TimeoutError_(item.path, f"limit {config.timeout_s:g} s") if why == "timeout" else errors.WorkerDiedError(item.path)
+                        emit(process(None, item, data, exc))
+    finally:
+        pool.close()
+
+
+# ------------------------------------------------------------------ outputs and report
+
+
+def finish(out: Path, config: BatchConfig) -> None:
+    """Write the requested format beside the journal, then the report."""
+    rows = list(iter_rows(out))
+    if config.format == "csv":
+        from .write import CsvWriter
+
+        tmp = out / "results.csv.tmp"
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            w = CsvWriter(fh)
+            for row in rows:
+                w.write(_row_to_result(row))
+        tmp.replace(out / "results.csv")
+    elif config.format == "parquet":
+        write_parquet(rows, out / "results.parquet")
+    from .report import write_report
+
+    write_report(rows, out)
+
+
+def iter_rows(out: Path) -> Iterator[dict[str, Any]]:
+    journal = out / JOURNAL
+    if journal.is_file():
+        with open(journal, encoding="utf-8") as fh:
+            for line in fh:
+                if line.endswith("\n"):
+                    yield json.loads(line)
+    parts = out / "parts"
+    if parts.is_dir():
+        for p in sorted(parts.glob("part-*.jsonl")):
+            with open(p, encoding="utf-8") as fh:
+                for line in fh:
+                    yield json.loads(line)
+
+
+def _row_to_result(row: dict[str, Any]) -> Result:
+    from .records import Citation, Reference, Span
+
+    return Result(
+        path=row["path"], language=row.get("language"), trends=tuple(row["trends"]), forms=tuple(row["forms"]), scores=row["scores"],
+        evidence={k: tuple(Span(**s) for s in v) for k, v in row["evidence"].items()}, needs_review=tuple(row.get("needs_review", ())),
+        citations=tuple(Citation(**{**c, "authors": tuple(c["authors"])}) for c in row["citations"]),
+        references=tuple(Reference(r.get("samspil", {}).get("text", ""), r.get("samspil", {}).get("start", 0), r.get("samspil", {}).get("end", 0), {k: v for k, v in r.items() if k != "samspil"}) for r in row["references"]),
+        error=row["error"],
+    )
+
+
+def flat_table(rows: list[dict[str, Any]]):
+    """Rows as a pyarrow Table with the flat CSV columns plus id, sha256, folder and year."""
+    import pyarrow as pa
+
+    from .write import flat_row
+
+    records = []
+    for row in rows:
+        flat = flat_row(_row_to_result(row))
+        flat.update(id=row.get("id"), sha256=row.get("sha256"), folder=row.get("folder"), year=row.get("year"))
+        records.append(flat)
+    return pa.Table.from_pylist(records)
+
+
+def write_parquet(rows: list[dict[str, Any]], path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    tmp = path.with_suffix(".tmp")
+    pq.write_table(flat_table(rows), tmp)
+    tmp.replace(path)
+
+
+# ------------------------------------------------------------------ dask engine
+
+_DASK_CLASSIFIER = None
+
+
+def _dask_partition(index: int, items: list[Item], config: BatchConfig, done: set[tuple[str, str]]) -> dict[str, int]:
+    """Process one partition on a dask worker; write parts/part-NNNNN.{jsonl,parquet} atomically."""
+    global _DASK_CLASSIFIER
+    from .compose import load
+
+    if _DASK_CLASSIFIER is None:
+        _DASK_CLASSIFIER = load(config.model, limits=config.limits)
+    out = Path(config.out_dir) / "parts"
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for item in items:
+        try:
+            data, error = read_item(item, config.limits), None
+        except errors.IngestError as exc:
+            data, error = b"", exc
+        if (item.path, hashlib.sha256(data).hexdigest()) in done:
+            continue
+        try:
+            rows.append(process(_DASK_CLASSIFIER, item, data, error))
+        except Exception as exc:  # noqa: BLE001
+            rows.append(process(_DASK_CLASSIFIER, item, data, exc))
+    stem = out / f"part-{index:05d}"
+    tmp = stem.with_suffix(".jsonl.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if rows:
+        write_parquet(rows, stem.with_suffix(".parquet"))
+    tmp.replace(stem.with_suffix(".jsonl"))
+    return {"rows": len(rows), "failed": sum(1 for r in rows if r["error"])}
+
+
+def run_dask(paths: Iterable[str | os.PathLike[str]], config: BatchConfig) -> BatchStats:
+    """Run on a dask.distributed cluster (``config.scheduler``) or a local one."""
+    from dask.distributed import Client, LocalCluster
+
+    out = Path(config.out_dir)
+    stats = BatchStats()
+    started = time.monotonic()
+    entries = list(iter_items(paths, config))
+    items = [e for e in entries if isinstance(e, Item)]
+    walk_errors = [e for e in entries if isinstance(e, Result)]
+    stats.total = len(entries)
+    parts = out / "parts"
+    done: set[tuple[str, str]] = set()
+    finished_parts: set[int] = set()
+    if config.resume and parts.is_dir():
+        for p in parts.glob("part-*.jsonl"):
+            finished_parts.add(int(p.stem.split("-")[1]))
+            for line in p.read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                done.add((row["path"], row["sha256"]))
+    elif parts.is_dir():
+        for p in parts.glob("part-*"):
+            p.unlink()
+    chunks = [items[i : i + config.partition_size] for i in range(0, len(items), config.partition_size)]
+    cluster = None
+    if config.scheduler:
+        client = Client(config.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=config.workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = [client.submit(_dask_partition, i, chunk, config, done, pure=False) for i, chunk in enumerate(chunks) if i not in finished_parts]
+        for f in futures:
+            res = f.result()
+            stats.done += res["rows"]
+            stats.failed += res["failed"]
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    if walk_errors:
+        rows = [_walk_error_row(r) for r in walk_errors]
+        with open(parts / "part-walk.jsonl.tmp", "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        (parts / "part-walk.jsonl.tmp").replace(parts / "part-walk.jsonl")
+        write_parquet(rows, parts / "part-walk.parquet")
+        stats.done += len(rows)
+        stats.failed += len(rows)
+    stats.seconds = round(time.monotonic() - started, 3)
+    from .report import write_report
+
+    write_report(list(iter_rows(out)), out)
+    return stats
