@@ -10,15 +10,14 @@ are converted to the requested format and summarised in ``report.html`` and
 
 The dask engine runs the same per-document function on a ``dask.distributed``
 cluster, one task per partition of inputs, each writing its own Parquet and
-JSONL part under ``DIR/parts/`` (atomically), so the output can be read with
-pandas, Polars or DuckDB.
+JSONL part (``DIR/parts/``) and Parquet part (``DIR/parquet/``), atomically, so the
+output can be read with pandas, Polars or DuckDB (``pd.read_parquet("DIR/parquet")``).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import queue
 import re
 import signal
 import sys
@@ -208,94 +207,109 @@ def read_journal(path: Path) -> tuple[set[tuple[str, str]], int]:
 # ------------------------------------------------------------------ local engine: workers
 
 
-def _worker_main(model: str | None, limits: IngestLimits, tasks, results, timeout_s: float) -> None:
+def _worker_main(model: str | None, limits: IngestLimits, conn, process_fn=None) -> None:
     from .compose import load
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     clf = load(model, limits=limits)
-    results.put(("ready", os.getpid(), None))
+    conn.send(("ready", None))
     while True:
-        task = tasks.get()
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
         if task is None:
             return
         key, item, data = task
-        results.put(("start", os.getpid(), key))
         try:
-            row = process(clf, item, data)
+            row = (process_fn or process)(clf, item, data)
         except Exception as exc:  # noqa: BLE001 - any failure is that document's error row
             row = process(clf, item, data, exc)
-        results.put(("done", os.getpid(), (key, row)))
+        conn.send(("done", (key, row)))
+
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Any
+    ready: bool = False
+    task: tuple[int, float] | None = None  # (key, started)
 
 
 class _Pool:
-    """Worker processes with a watchdog: a task past the time limit or a dead worker
-    becomes an error row, and a new worker replaces the old one."""
+    """Worker processes, each with its own pipe, and a watchdog.
 
-    def __init__(self, n: int, config: BatchConfig) -> None:
+    The parent hands a task to an idle worker and so always knows which document
+    each worker holds: a task past the time limit, or a worker that dies (a
+    crash in a parser, the out-of-memory killer), becomes an error row for that
+    document, and a fresh worker takes the dead one's place. One pipe per worker
+    means a worker killed mid-message harms no other.
+    """
+
+    def __init__(self, n: int, config: BatchConfig, process_fn=None) -> None:
         import multiprocessing as mp
 
         self.ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
         self.config = config
-        self.tasks = self.ctx.Queue(maxsize=n * 2)
-        self.results = self.ctx.Queue()
-        self.procs: dict[int, Any] = {}
-        self.current: dict[int, tuple[int, float]] = {}  # pid -> (task key, started)
-        self.n = n
-        for _ in range(n):
-            self._spawn()
+        self.process_fn = process_fn
+        self.workers: list[_Worker] = [self._spawn() for _ in range(n)]
 
-    def _spawn(self) -> None:
-        p = self.ctx.Process(target=_worker_main, args=(self.config.model, self.config.limits, self.tasks, self.results, self.config.timeout_s), daemon=True)
+    def _spawn(self) -> _Worker:
+        parent, child = self.ctx.Pipe(duplex=True)
+        p = self.ctx.Process(target=_worker_main, args=(self.config.model, self.config.limits, child, self.process_fn), daemon=True)
         p.start()
-        self.procs[p.pid] = p
+        child.close()
+        return _Worker(p, parent)
 
-    def submit(self, key: int, item: Item, data: bytes) -> None:
-        self.tasks.put((key, item, data))
+    def idle(self) -> list[_Worker]:
+        return [w for w in self.workers if w.ready and w.task is None]
+
+    def submit(self, worker: _Worker, key: int, item: Item, data: bytes) -> None:
+        worker.task = (key, time.monotonic())
+        worker.conn.send((key, item, data))
 
     def poll(self, timeout: float = 0.2) -> list[tuple[str, Any]]:
-        """Events: ("done", (key, row)) and ("lost", (key, error))."""
+        """Events: ("done", (key, row)) and ("lost", (key, "timeout" | "died"))."""
+        from multiprocessing.connection import wait
+
         events: list[tuple[str, Any]] = []
-        try:
-            while True:
-                kind, pid, payload = self.results.get(timeout=timeout)
-                timeout = 0
-                if kind == "start":
-                    self.current[pid] = (payload, time.monotonic())
-                elif kind == "done":
-                    self.current.pop(pid, None)
-                    events.append(("done", payload))
-        except queue.Empty:
-            pass
+        by_conn = {w.conn: w for w in self.workers}
+        for conn in wait(list(by_conn), timeout=timeout):
+            w = by_conn[conn]
+            try:
+                kind, payload = conn.recv()
+            except (EOFError, OSError):
+                continue  # died: handled below
+            if kind == "ready":
+                w.ready = True
+            else:
+                w.task = None
+                events.append(("done", payload))
         now = time.monotonic()
-        for pid, proc in list(self.procs.items()):
-            task = self.current.get(pid)
-            if task and now - task[1] > self.config.timeout_s and proc.is_alive():
-                proc.kill()
-                proc.join(5)
-                self._replace(pid)
-                events.append(("lost", (task[0], "timeout")))
-            elif not proc.is_alive():
-                self._replace(pid)
-                if task:
-                    events.append(("lost", (task[0], "died")))
+        for i, w in enumerate(self.workers):
+            timed_out = w.task is not None and now - w.task[1] > self.config.timeout_s
+            if timed_out or not w.proc.is_alive():
+                if w.proc.is_alive():
+                    w.proc.kill()
+                w.proc.join(5)
+                w.conn.close()
+                if w.task is not None:
+                    events.append(("lost", (w.task[0], "timeout" if timed_out else "died")))
+                self.workers[i] = self._spawn()
         return events
 
-    def _replace(self, pid: int) -> None:
-        self.procs.pop(pid, None)
-        self.current.pop(pid, None)
-        self._spawn()
-
     def close(self) -> None:
-        for _ in self.procs:
+        for w in self.workers:
             try:
-                self.tasks.put_nowait(None)
-            except queue.Full:
-                break
+                w.conn.send(None)
+            except (OSError, BrokenPipeError):
+                pass
         deadline = time.monotonic() + 5
-        for p in self.procs.values():
-            p.join(max(0.1, deadline - time.monotonic()))
-            if p.is_alive():
-                p.kill()
+        for w in self.workers:
+            w.proc.join(max(0.1, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                w.proc.kill()
+                w.proc.join(1)
 
 
 # ------------------------------------------------------------------ the run
@@ -331,10 +345,12 @@ def _progress(config: BatchConfig, total: int | None):
     return p
 
 
-def run_batch(paths: Iterable[str | os.PathLike[str]], config: BatchConfig, on_row: Callable[[dict[str, Any]], None] | None = None) -> BatchStats:
+def run_batch(paths: Iterable[str | os.PathLike[str]], config: BatchConfig, on_row: Callable[[dict[str, Any]], None] | None = None, _process_fn=None) -> BatchStats:
     """Process every input under ``paths`` into ``config.out_dir``; see the module doc.
 
     Returns counts; every input gives exactly one row in ``results.jsonl``.
+    ``_process_fn`` replaces the per-document function in the workers (tests use it
+    to make a worker die).
     """
     out = Path(config.out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -367,7 +383,7 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], config: BatchConfig, on_r
             if config.workers == 1:
                 _run_inline(paths, config, done, emit, stats)
             else:
-                _run_pool(paths, config, done, emit, stats)
+                _run_pool(paths, config, done, emit, stats, _process_fn)
         finally:
             if bar is not None:
                 bar.stop()
@@ -418,16 +434,17 @@ def _run_inline(paths, config: BatchConfig, done, emit, stats) -> None:
         emit(row)
 
 
-def _run_pool(paths, config: BatchConfig, done, emit, stats) -> None:
-    pool = _Pool(config.workers, config)
+def _run_pool(paths, config: BatchConfig, done, emit, stats, process_fn=None) -> None:
+    pool = _Pool(config.workers, config, process_fn)
     pending: dict[int, tuple[Item, bytes]] = {}
+    backlog: list[tuple[int, Item, bytes]] = []
     key = 0
-    limit = config.workers * 4
     try:
         it = iter(_prepared(paths, config, done, stats))
         exhausted = False
         while not exhausted or pending:
-            while not exhausted and len(pending) < limit:
+            # Keep a short backlog so an idle worker never waits for the walk.
+            while not exhausted and len(backlog) < config.workers * 2:
                 try:
                     entry, data, error = next(it)
                 except StopIteration:
@@ -442,7 +459,12 @@ def _run_pool(paths, config: BatchConfig, done, emit, stats) -> None:
                     continue
                 key += 1
                 pending[key] = (entry, data)
-                pool.submit(key, entry, data)
+                backlog.append((key, entry, data))
+            for worker in pool.idle():
+                if not backlog:
+                    break
+                k, entry, data = backlog.pop(0)
+                pool.submit(worker, k, entry, data)
             for kind, payload in pool.poll():
                 if kind == "done":
                     k, row = payload
@@ -562,7 +584,9 @@ def _dask_partition(index: int, items: list[Item], config: BatchConfig, done: se
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     if rows:
-        write_parquet(rows, stem.with_suffix(".parquet"))
+        pq_dir = Path(config.out_dir) / "parquet"
+        pq_dir.mkdir(exist_ok=True)
+        write_parquet(rows, pq_dir / f"part-{index:05d}.parquet")
     tmp.replace(stem.with_suffix(".jsonl"))
     return {"rows": len(rows), "failed": sum(1 for r in rows if r["error"])}
 
@@ -587,9 +611,10 @@ def run_dask(paths: Iterable[str | os.PathLike[str]], config: BatchConfig) -> Ba
             for line in p.read_text(encoding="utf-8").splitlines():
                 row = json.loads(line)
                 done.add((row["path"], row["sha256"]))
-    elif parts.is_dir():
-        for p in parts.glob("part-*"):
-            p.unlink()
+    else:
+        for folder in (parts, out / "parquet"):
+            for p in folder.glob("part-*") if folder.is_dir() else ():
+                p.unlink()
     chunks = [items[i : i + config.partition_size] for i in range(0, len(items), config.partition_size)]
     cluster = None
     if config.scheduler:
@@ -613,7 +638,8 @@ def run_dask(paths: Iterable[str | os.PathLike[str]], config: BatchConfig) -> Ba
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         (parts / "part-walk.jsonl.tmp").replace(parts / "part-walk.jsonl")
-        write_parquet(rows, parts / "part-walk.parquet")
+        (out / "parquet").mkdir(exist_ok=True)
+        write_parquet(rows, out / "parquet" / "part-walk.parquet")
         stats.done += len(rows)
         stats.failed += len(rows)
     stats.seconds = round(time.monotonic() - started, 3)
