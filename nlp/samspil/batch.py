@@ -534,14 +534,23 @@ def flat_table(rows: list[dict[str, Any]]):
     """Rows as a pyarrow Table with the flat CSV columns plus id, sha256, folder and year."""
     import pyarrow as pa
 
-    from .write import flat_row
+    from .write import CSV_COLUMNS, flat_row
 
     records = []
     for row in rows:
         flat = flat_row(_row_to_result(row))
         flat.update(id=row.get("id"), sha256=row.get("sha256"), folder=row.get("folder"), year=row.get("year"))
         records.append(flat)
-    return pa.Table.from_pylist(records)
+    # One fixed schema, so that parts written apart (an all-ok part, an all-error part) read as one table.
+    fields = []
+    for col in CSV_COLUMNS + ["id", "sha256", "folder", "year"]:
+        if col.startswith("score_"):
+            fields.append(pa.field(col, pa.float64()))
+        elif col in ("n_citations", "n_references", "year"):
+            fields.append(pa.field(col, pa.int64()))
+        else:
+            fields.append(pa.field(col, pa.string()))
+    return pa.Table.from_pylist(records, schema=pa.schema(fields))
 
 
 def write_parquet(rows: list[dict[str, Any]], path: Path) -> None:
