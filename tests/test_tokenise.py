@@ -48,3 +48,15 @@ def test_normalise_text():
 def test_strip_repeated_lines_keeps_body():
     pages = ["Referat 2019\nTekst et\nSide 1", "Referat 2019\nTekst to\nSide 2", "Referat 2019\nTekst tre\nSide 3"]
     assert strip_repeated_lines(pages) == ["Tekst et", "Tekst to", "Tekst tre"]
+
+
+def test_lemma_index_matches_spacy_lookups_data():
+    import srsly
+    from spacy_lookups_data import get_file
+
+    from samspil.tokenise import lemma_index
+
+    table = srsly.read_gzip_json(get_file("da_lemma_lookup.json.gz"))
+    index = lemma_index()
+    for form in ["foreningerne", "lokaler", "kommunens", "tilskuddet", "frivillige", "samarbejder", "xyzord"]:
+        assert index.lemma(form) == table.get(form, form)

@@ -13,7 +13,7 @@ from . import factories  # noqa: F401  (registers the components)
 from .errors import IngestError
 from .ingest import DEFAULT_LIMITS, IngestLimits, read_bytes, read_document
 from .records import Document, Result
-from .tokenise import doc_text, make_danish
+from .tokenise import TEXT_KEY, doc_text, make_danish
 
 TextOrPath = str | os.PathLike[str] | Document
 
@@ -43,7 +43,7 @@ def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language (py3langid, model shipped in its package)."""
     import py3langid
 
-    sample = text[:1500]
+    sample = text[:1000]
     if not sample.strip():
         return "und"
     return py3langid.classify(sample)[0]
@@ -100,7 +100,9 @@ class Classifier:
 
     def classify_document(self, document: Document) -> Result:
         language = detect_language(document.text)
-        return doc_to_result(self.nlp(document.text), document.path, language)
+        doc = self.nlp.make_doc(document.text)
+        doc.user_data[TEXT_KEY] = document.text  # spaCy would rebuild it token by token
+        return doc_to_result(self.nlp(doc), document.path, language)
 
     def classify(self, text_or_path: TextOrPath) -> Result:
         """Classify one document.

@@ -93,27 +93,54 @@ def _latin1(text: str) -> str:
     return text.replace("–", "-").replace("—", "-").replace("’", "'").replace("»", '"').replace("«", '"').replace("…", "...")
 
 
+def _unicode_font() -> str | None:
+    """DejaVu Sans as shipped with matplotlib (a core dependency), for text beyond latin-1."""
+    try:
+        import matplotlib
+
+        path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+        return str(path) if path.is_file() else None
+    except ImportError:
+        return None
+
+
 def make_pdf(pages: list[list[str]], header: str | None = None, footer: str | None = "Side {page}") -> bytes:
-    """A PDF with one page per list of paragraphs and a running header and footer."""
+    """A PDF with one page per list of paragraphs and a running header and footer.
+
+    Long pages flow onto further pages, each with the header and footer.
+    """
     from fpdf import FPDF
 
+    font_file = _unicode_font()
     pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(False)
-    for n, paragraphs in enumerate(pages, 1):
-        pdf.add_page()
-        pdf.set_font("Helvetica", size=9)
+    family = "Helvetica"
+    if font_file:
+        pdf.add_font("DejaVu", fname=font_file)
+        family = "DejaVu"
+    clean = (lambda t: t) if font_file else (lambda t: _latin1(t).encode("latin-1", "replace").decode("latin-1"))
+    page_no = [0]
+
+    def furniture() -> None:
+        page_no[0] += 1
+        pdf.set_auto_page_break(False)
+        pdf.set_font(family, size=9)
         if header:
             pdf.set_xy(15, 10)
-            pdf.cell(0, 5, _latin1(header))
-        pdf.set_font("Helvetica", size=11)
-        pdf.set_xy(15, 25)
-        for p in paragraphs:
-            pdf.multi_cell(180, 6, _latin1(p))
-            pdf.ln(3)
+            pdf.cell(0, 5, clean(header))
         if footer:
-            pdf.set_font("Helvetica", size=9)
             pdf.set_xy(15, 285)
-            pdf.cell(0, 5, _latin1(footer.format(page=n, pages=len(pages))))
+            pdf.cell(0, 5, clean(footer.format(page=page_no[0], pages=len(pages))))
+        pdf.set_font(family, size=11)
+        pdf.set_xy(15, 25)
+        pdf.set_auto_page_break(True, margin=20)
+
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.header = furniture  # type: ignore[method-assign]
+    for paragraphs in pages:
+        pdf.add_page()
+        for p in paragraphs:
+            pdf.multi_cell(180, 6, clean(p))
+            pdf.ln(3)
     return bytes(pdf.output())
 
 

@@ -20,7 +20,7 @@ from scipy import sparse
 
 from ..errors import ModelError
 from ..records import LABELS
-from ..tokenise import doc_text, lemma_table
+from ..tokenise import doc_text, lemma_index
 from .base import SentenceScores, sigmoid
 from .thresholds import Thresholds
 
@@ -136,7 +136,7 @@ class Featurizer:
             if len(self._cache) >= self.config.max_cache:
                 self._cache.clear()
             form = _word_form(strings[h])
-            lemma = lemma_table().get(form, form)
+            lemma = lemma_index().lemma(form)
             idx = [self.index[n] for n in type_feature_names(form, lemma, self.config) if n in self.index]
             hit = (np.asarray(idx, dtype=np.int64), self.lemma_ids.get(lemma, -1))
             self._cache[h] = hit
@@ -187,7 +187,7 @@ def doc_feature_names(doc, config: FeatureConfig) -> set[str]:
     names: set[str] = set()
     for h in np.unique(table.lowers).tolist():
         form = _word_form(strings[h])
-        lemma = lemma_table().get(form, form)
+        lemma = lemma_index().lemma(form)
         lemma_of_hash[h] = lemma
         names.update(type_feature_names(form, lemma, config))
     if config.bigrams:

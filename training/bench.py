@@ -1,0 +1,225 @@
+"""`make bench`: speed and memory of samspil, written to bench/results.json.
+
+The benchmark builds its own archive from corpus documents (as .txt, .pdf and
+.docx under bench/archive/) so anyone can rerun it, then measures, on the same
+documents in the same run:
+
+- spaCy's tokenizer alone and pypdfium2's text extraction alone (the baselines);
+- end-to-end throughput (read, extract, tokenise, classify, cite, write JSONL)
+  on one process, and with the batch runner on 1 and N worker processes;
+- peak RSS of one worker, model load time, CLI cold start;
+- citation extraction on adversarial inputs of growing size (linear time).
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench"
+ARCHIVE = OUT / "archive"
+N_DOCS = int(os.environ.get("SAMSPIL_BENCH_DOCS", "400"))
+
+
+def build_archive() -> dict[str, list[Path]]:
+    from samspil.corpus import read_all
+    from samspil.testing import make_docx, make_pdf
+
+    docs = [d for d in read_all() if d["split"] in ("test", "dev", "train")][:N_DOCS]
+    files: dict[str, list[Path]] = {"txt": [], "pdf": [], "docx": []}
+    for kind in files:
+        (ARCHIVE / kind).mkdir(parents=True, exist_ok=True)
+    for d in docs:
+        stem = d["id"]
+        txt = ARCHIVE / "txt" / f"{stem}.txt"
+        if not txt.exists():
+            txt.write_text(d["text"], encoding="utf-8")
+        pdf = ARCHIVE / "pdf" / f"{stem}.pdf"
+        if not pdf.exists():
+            paras = [p for p in d["text"].split("\n") if p.strip()]
+            pages = [paras[i : i + 25] for i in range(0, len(paras), 25)] or [[d["text"]]]
+            pdf.write_bytes(make_pdf(pages, header=f"{d['genre']} – samspil benchmark", footer="Side {page} af {pages}"))
+        docx = ARCHIVE / "docx" / f"{stem}.docx"
+        if not docx.exists():
+            docx.write_bytes(make_docx([p for p in d["text"].split("\n") if p.strip()]))
+        files["txt"].append(txt)
+        files["pdf"].append(pdf)
+        files["docx"].append(docx)
+    return files
+
+
+def best_of(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def tokenizer_alone(paths: list[Path]) -> float:
+    import spacy
+
+    nlp = spacy.blank("da")
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    for t in texts[:20]:
+        nlp.tokenizer(t)
+    return len(paths) / best_of(lambda: [nlp.tokenizer(t) for t in texts])
+
+
+def pdfium_alone(paths: list[Path]) -> float:
+    import pypdfium2 as pdfium
+
+    def run():
+        for p in paths:
+            pdf = pdfium.PdfDocument(p.read_bytes())
+            for i in range(len(pdf)):
+                page = pdf[i]
+                tp = page.get_textpage()
+                tp.get_text_bounded()
+                tp.close()
+                page.close()
+            pdf.close()
+
+    return len(paths) / best_of(run)
+
+
+def end_to_end_one_process(paths: list[Path]) -> float:
+    """Read, extract, classify and serialise every file in this process (model loaded before)."""
+    import samspil
+    from samspil.write import to_json_line
+
+    clf = samspil.load()
+    for p in paths[:10]:
+        clf.classify(p)
+    sink = open(os.devnull, "w", encoding="utf-8")
+
+    def run():
+        for p in paths:
+            sink.write(to_json_line(clf.classify(p)) + "\n")
+
+    return len(paths) / best_of(run)
+
+
+def batch_rate(paths: list[Path], workers: int, tag: str) -> float:
+    """Documents per second of the batch runner, from its first row to its last (start-up excluded)."""
+    import shutil
+
+    from samspil.batch import BatchConfig, run_batch
+
+    src = paths[0].parent
+    out = OUT / f"run-{tag}-{workers}"
+    shutil.rmtree(out, ignore_errors=True)
+    stamps: list[float] = []
+    run_batch([src], BatchConfig(out_dir=out, workers=workers, progress=False), on_row=lambda row: stamps.append(time.perf_counter()))
+    shutil.rmtree(out, ignore_errors=True)
+    return (len(stamps) - 1) / (stamps[-1] - stamps[0])
+
+
+def worker_peak_rss_mb(paths: list[Path]) -> float:
+    code = (
+        "import resource, sys, samspil\n"
+        "clf = samspil.load()\n"
+        "for p in sys.argv[1:]:\n    clf.classify(p)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *map(str, paths)], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def model_load_seconds() -> float:
+    code = "import time; t = time.perf_counter(); import samspil; samspil.load(); print(time.perf_counter() - t)"
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout) for _ in range(3)]
+    return min(runs)
+
+
+def cli_cold_start_seconds(path: Path) -> float:
+    exe = Path(sys.executable).parent / "samspil"
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([str(exe), "classify", str(path), "--format", "jsonl"], capture_output=True, check=True)
+        runs.append(time.perf_counter() - t)
+    return min(runs)
+
+
+def citation_scaling() -> dict[str, float]:
+    """Seconds to extract citations from adversarial text of 0.25, 0.5 and 1 MB."""
+    from samspil.citations import extract_citations
+
+    unit = "(Ibsen & Levinsen & Hansen & " * 3 + "((((( 2019 ;;; & & (se fx (jf. m.fl. et al. " + "A" * 40 + " (2018-2020) (§ 18) "
+    out = {}
+    for mb in (0.25, 0.5, 1.0):
+        text = (unit * int(mb * 1_000_000 / len(unit) + 1))[: int(mb * 1_000_000)]
+        text += "\n\nLitteratur\n" + "Hansen, A. (2019). Titel. Kbh.: Forlag.\n" * 50
+        out[f"{mb}MB"] = round(best_of(lambda: extract_citations(text), 2), 3)
+    return out
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    t = time.perf_counter()
+    files = build_archive()
+    print(f"archive: {len(files['txt'])} documents as txt, pdf and docx under {ARCHIVE} ({time.perf_counter() - t:.0f} s)")
+    workers = os.cpu_count() or 2
+    r: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}, "documents": len(files["txt"])}
+    words = sum(len(p.read_text(encoding="utf-8").split()) for p in files["txt"])
+    r["words"] = words
+    r["txt"] = {
+        "tokenizer_alone_docs_per_s": round(tokenizer_alone(files["txt"]), 1),
+        "end_to_end_one_process_docs_per_s": round(end_to_end_one_process(files["txt"]), 1),
+        "batch_1_worker_docs_per_s": round(batch_rate(files["txt"], 1, "txt"), 1),
+        f"batch_{workers}_workers_docs_per_s": round(batch_rate(files["txt"], workers, "txt"), 1),
+    }
+    r["pdf"] = {
+        "pdfium_alone_docs_per_s": round(pdfium_alone(files["pdf"]), 1),
+        "end_to_end_one_process_docs_per_s": round(end_to_end_one_process(files["pdf"]), 1),
+        "batch_1_worker_docs_per_s": round(batch_rate(files["pdf"], 1, "pdf"), 1),
+        f"batch_{workers}_workers_docs_per_s": round(batch_rate(files["pdf"], workers, "pdf"), 1),
+    }
+    r["docx"] = {"end_to_end_one_process_docs_per_s": round(end_to_end_one_process(files["docx"]), 1)}
+    r["ratios"] = {
+        "txt_end_to_end_vs_tokenizer": round(r["txt"]["end_to_end_one_process_docs_per_s"] / r["txt"]["tokenizer_alone_docs_per_s"], 3),
+        f"txt_{workers}_workers_vs_1": round(r["txt"][f"batch_{workers}_workers_docs_per_s"] / r["txt"]["batch_1_worker_docs_per_s"], 3),
+        f"pdf_{workers}_workers_vs_1": round(r["pdf"][f"batch_{workers}_workers_docs_per_s"] / r["pdf"]["batch_1_worker_docs_per_s"], 3),
+        "pdf_end_to_end_vs_pdfium": round(r["pdf"]["end_to_end_one_process_docs_per_s"] / r["pdf"]["pdfium_alone_docs_per_s"], 3),
+    }
+    r["worker_peak_rss_mb"] = round(worker_peak_rss_mb(files["txt"][:200] + files["pdf"][:100]), 1)
+    r["model_load_s"] = round(model_load_seconds(), 3)
+    small = ARCHIVE / "small.txt"
+    small.write_text("Foreningen låner gymnastiksalen af kommunen hver tirsdag.", encoding="utf-8")
+    r["cli_cold_start_s"] = round(cli_cold_start_seconds(small), 3)
+    r["citations_adversarial_s"] = citation_scaling()
+    goals = {
+        "txt_end_to_end_vs_tokenizer >= 0.5": r["ratios"]["txt_end_to_end_vs_tokenizer"] >= 0.5,
+        f"txt_{workers}_workers_vs_1 >= 1.7": r["ratios"][f"txt_{workers}_workers_vs_1"] >= 1.7,
+        "pdf_end_to_end_vs_pdfium >= 0.7": r["ratios"]["pdf_end_to_end_vs_pdfium"] >= 0.7,
+        "worker_peak_rss_mb <= 400": r["worker_peak_rss_mb"] <= 400,
+        "cli_cold_start_s <= 2": r["cli_cold_start_s"] <= 2,
+    }
+    r["goals_met"] = goals
+    r["date"] = time.strftime("%Y-%m-%d %H:%M")
+    (OUT / "results.json").write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
+    print(f"\n{'measure':55s} value")
+    for section in ("txt", "pdf", "docx", "ratios"):
+        for k, v in r[section].items():
+            print(f"{section + '.' + k:55s} {v}")
+    for k in ("worker_peak_rss_mb", "model_load_s", "cli_cold_start_s"):
+        print(f"{k:55s} {r[k]}")
+    for k, v in r["citations_adversarial_s"].items():
+        print(f"{'citations on adversarial ' + k + ' (s)':55s} {v}")
+    print()
+    for k, v in goals.items():
+        print(f"{'met' if v else 'NOT met':8s} {k}")
+    print(f"\nwrote {OUT / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
