@@ -96,8 +96,10 @@ def test_linking_is_tolerant_of_ae_and_disambiguates_suffixes():
 
 
 def test_bibtex_export():
-    bib = to_bibtex([parse_reference("Ibsen, Bjarne (2019). Foreninger. Odense: SDU.")])
+    bib = to_bibtex([parse_reference("Ibsen, Bjarne (2019). Foreninger. Odense: Syddansk Universitetsforlag.")])
     assert bib.startswith("@book{Ibsen2019,") and "address = {Odense}" in bib
+    report = to_bibtex([parse_reference("Ibsen, Bjarne (2019). Foreninger. Serie: Movements, 2019:1. Odense: SDU.")])
+    assert report.startswith("@techreport{Ibsen2019,") and "series = {Movements}" in report
 
 
 @settings(max_examples=200, deadline=None)

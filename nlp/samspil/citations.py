@@ -26,14 +26,14 @@ _PAGES = r"(?:s\.|ss\.|side|sider|pp?\.)\s?(?P<pages>\d+(?:\s?[-–]\s?\d+)?(?:\
 _ETAL = r"(?:et\s?al\.?|m\.\s?fl\.?|mfl\.?|med\s+flere)"
 _PREFIXES = re.compile(
     r"^(?:(?:se\s+(?:fx|f\.eks\.|også|eksempelvis|bl\.a\.)|se|jf\.|jvf\.|bl\.a\.|fx|f\.eks\.|eksempelvis|citeret\s+i|"
-    r"cf\.|e\.g\.|see(?:\s+also)?|også|især|samt|og)\s*,?\s*)+",
+    r"cf\.|e\.g\.|see(?:\s+also)?|også|især|samt|og)(?:(?<=\.)|\b)\s*,?\s*)+",
     re.IGNORECASE,
 )
 # Words that may stand inside an organisation's name without a capital.
 _NAME_PARTICLES = frozenset(
     "for og i af til med på om de der la le van von den det du di da del dos".split()
 )
-_NAME_WORD = re.compile(r"[A-ZÆØÅÄÖÜÉ][\w'’\-]*\.?$|[A-ZÆØÅ]{2,}$")
+_NAME_WORD = re.compile(r"[A-ZÆØÅÄÖÜÉ][\w'’\-.]*$|[A-ZÆØÅ]{2,}$")
 
 _BRACKET = re.compile(r"\(([^()]{2,400})\)|\[([^\[\]]{2,400})\]")
 _WORK_SPLIT_SEMI = re.compile(r"\s*;\s*")
@@ -43,9 +43,29 @@ _WORK = re.compile(
     rf"^(?P<authors>[^\d;()]{{1,200}}?)(?P<etal>,?\s+{_ETAL})?\s*,?\s+(?P<year>{_YEAR})(?:\s*,\s*(?P<year2>(?:{_YEAR})(?:\s*,\s*(?:{_YEAR}))*))?"
     rf"(?:\s*[,:]\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?))?"
 )
+_NAME = r"(?:(?:von|van|de|du|La|Le|De|Van|Von|Di|Du|Mac)\s)?[A-ZÆØÅ][\w’'\-.]*[\w’']"
+_NAMES = rf"{_NAME}(?:\s{_NAME}){{0,2}}(?:(?:\s*,\s*|\s+og\s+|\s+&\s+|\s+and\s+){_NAME}(?:\s{_NAME}){{0,2}}){{0,5}}"
 _NARRATIVE = re.compile(
-    rf"(?P<authors>(?:(?:La|Le|De|Van|Von|Di|Du|Mac)\s)?[A-ZÆØÅ][\w’'\-]+(?:(?:\s*,\s*|\s+og\s+|\s+&\s+|\s+and\s+)(?:(?:La|Le|De|Van|Von|Di|Du)\s)?[A-ZÆØÅ][\w’'\-]+){{0,5}})"
+    rf"(?P<authors>{_NAMES})"
     rf"(?P<etal>\s+{_ETAL})?\s+\((?P<inner>(?:{_YEAR})(?:\s*[,;]\s*(?:{_YEAR}))*(?:\s*,\s*{_PAGES})?)\)"
+)
+# "Thomsen 2017 har beskrevet", "Selsky & Parker, 2005 peger på", "beskrevet af Andersen & Hjort-Madsen, 2021."
+_REPORTING = (
+    "har|havde|peger|pegede|viser|viste|beskriver|beskrev|finder|fandt|argumenterer|argumenterede|påpeger|påpegede|advarer|advarede|"
+    "konkluderer|konkluderede|fremhæver|fremhævede|skriver|skrev|understreger|nævner|mener|anbefaler|anbefalede|kalder|definerer|"
+    "dokumenterer|analyserer|undersøger|undersøgte|identificerer|identificerede|betegner|foreslår|bemærker|skelner|taler|sammenfatter"
+)
+_BARE = re.compile(
+    rf"(?P<authors>{_NAMES})(?P<etal>\s+{_ETAL})?,?\s(?P<year>(?:1[6-9]\d\d|20\d\d)[a-z]?)(?:\s*[,:]\s*(?:{_PAGES}|(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)))?"
+    rf"(?=\s+(?:{_REPORTING})\b)"
+)
+_BARE_AFTER = re.compile(
+    rf"(?:(?<=\baf )|(?<=\bhos )|(?<=\bifølge )|(?<=\bIfølge )|(?<=\bjf\. ))(?P<authors>{_NAMES})(?P<etal>\s+{_ETAL})?,\s(?P<year>(?:1[6-9]\d\d|20\d\d)[a-z]?)(?:\s*,\s*{_PAGES})?(?=[.;,]?\s)"
+)
+_SENTENCE_WORDS = frozenset(
+    "Som Ifølge Hos Med I Men Og Når Da Selv Også Både Derfor Her Der Det Den De Dette Denne Ligeledes Tilsvarende Endelig Samtidig "
+    "Allerede Især Blandt Eksempelvis Fx Mens Hvor Hvis Hvad Hvordan Hvorfor Efter Før Under Ud Fra Om På Til Af Ved Uden Mod "
+    "Desuden Dog Altså Også Senest Tidligere Nyere Klassisk Klassiske Studier Forskeren Forskerne Sociologen Rapporten Analysen".split()
 )
 _NOT_AUTHORS = frozenset(
     "Tabel Figur Bilag Kapitel Afsnit Side Lov Loven Bekendtgørelse Jf Se Budget Budgettet Nr Stk "
@@ -57,8 +77,13 @@ _NOT_AUTHORS = frozenset(
 # ------------------------------------------------------------------ in-text citations
 
 
-def _clean_authors(raw: str) -> tuple[tuple[str, ...], bool] | None:
-    """Split an author string into family names; ``None`` when it is no author string."""
+def _clean_authors(raw: str, loose: bool = False) -> tuple[tuple[str, ...], bool] | None:
+    """Split an author string into family names; ``None`` when it is no author string.
+
+    ``loose`` (inside a bracket with a year) also accepts organisation names with
+    lower-case words after a capitalised first word: "Udvalget for socialøkonomiske
+    virksomheder".
+    """
     raw = raw.strip().rstrip(",").strip()
     et_al = False
     m = re.search(rf"[,\s]*{_ETAL}$", raw)
@@ -67,18 +92,20 @@ def _clean_authors(raw: str) -> tuple[tuple[str, ...], bool] | None:
         raw = raw[: m.start()].strip().rstrip(",")
     if not raw:
         return None
-    parts = re.split(r"\s*(?:&|\bog\b|\band\b|;)\s*|\s*,\s*", raw)
+    parts = _merge_suspended(re.split(r"\s*(?:&|\bog\b|\band\b|;)\s*|\s*,\s*", raw), raw)
     authors: list[str] = []
     for part in parts:
         part = part.strip()
         if not part:
             continue
         words = part.split()
-        if not _NAME_WORD.match(words[0]) or not _NAME_WORD.match(words[-1]):
-            return None
-        if any(not (_NAME_WORD.match(w) or w.lower() in _NAME_PARTICLES) for w in words):
+        lead = 1 if len(words) > 1 and words[0] in ("von", "van", "de", "du", "da", "di", "la", "le") else 0
+        if not _NAME_WORD.match(words[lead]):
             return None
         if len(words) > 7:
+            return None
+        strict = all(_NAME_WORD.match(w) or w.lower() in _NAME_PARTICLES for w in words[lead:]) and _NAME_WORD.match(words[-1])
+        if not strict and not (loose and len(words) <= 6 and all(w.isalpha() or w in ("-", "og", "&") for w in words[1:])):
             return None
         # "Ibsen, B." — an initial after a comma belongs to the name before it.
         if re.fullmatch(r"(?:[A-ZÆØÅ]\.\s?-?)+", part) and authors:
@@ -87,6 +114,22 @@ def _clean_authors(raw: str) -> tuple[tuple[str, ...], bool] | None:
     if not authors or authors[0] in _NOT_AUTHORS:
         return None
     return tuple(authors), et_al
+
+
+def _merge_suspended(parts: list[str], raw: str) -> list[str]:
+    """Put back organisation names split at a Danish suspended hyphen:
+    "Sundheds- og Ældreministeriet", "Transport-, Bygnings- og Boligministeriet"."""
+    out: list[str] = []
+    pos = 0
+    for part in parts:
+        at = raw.find(part, pos) if part else pos
+        if out and out[-1].endswith("-") and at >= 0:
+            prev_start = raw.rfind(out[-1], 0, at)
+            out[-1] = raw[prev_start : at + len(part)] if prev_start >= 0 else f"{out[-1]} og {part}"
+        else:
+            out.append(part)
+        pos = at + len(part) if at >= 0 else pos
+    return out
 
 
 def _years(first: str, more: str | None) -> list[str]:
@@ -114,7 +157,7 @@ def _parse_work(text: str, offset: int) -> list[Citation]:
     m = _WORK.match(stripped)
     if not m:
         return []
-    parsed = _clean_authors(m.group("authors") + (m.group("etal") or ""))
+    parsed = _clean_authors(m.group("authors") + (m.group("etal") or ""), loose=True)
     if parsed is None:
         return []
     authors, et_al = parsed
@@ -153,13 +196,41 @@ def _parenthetical(text: str, start: int, end: int) -> Iterator[Citation]:
                 yield from _parse_work(work, inner_start + chunk_start + work_start)
 
 
+def _strip_sentence_words(m: re.Match[str]) -> int:
+    """Offset of the first real name in a narrative match: "Som Ibsen (2019)" starts at "Ibsen"."""
+    pos = m.start("authors")
+    for word in re.finditer(r"\S+", m.group("authors")):
+        if word.group() in _SENTENCE_WORDS:
+            pos = m.start("authors") + word.end()
+            continue
+        break
+    while pos < len(m.string) and m.string[pos] == " ":
+        pos += 1
+    return pos
+
+
+def _bare(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> Iterator[Citation]:
+    for pattern in (_BARE, _BARE_AFTER):
+        for m in pattern.finditer(text, start, end):
+            s = _strip_sentence_words(m) if pattern is _BARE else m.start("authors")
+            if s >= m.end("authors") or any(a <= s < b or a < m.end() <= b for a, b in taken):
+                continue
+            parsed = _clean_authors(text[s : m.end("authors")] + (m.group("etal") or ""))
+            if parsed is None:
+                continue
+            authors, et_al = parsed
+            pages = m.group("pages") or (m.group("pages2") if "pages2" in pattern.groupindex else None)
+            yield Citation(text[s : m.end()], s, m.end(), authors, et_al, m.group("year"), pages, narrative=True)
+
+
 def _narrative(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> Iterator[Citation]:
     for m in _NARRATIVE.finditer(text, start, end):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        raw_authors = m.group("authors")
-        # A sentence-initial word is no author: "Siden (2019)" – drop leading non-names.
-        parsed = _clean_authors(raw_authors + (m.group("etal") or ""))
+        first = _strip_sentence_words(m)
+        if first >= m.end("authors"):
+            continue
+        parsed = _clean_authors(text[first : m.end("authors")] + (m.group("etal") or ""))
         if parsed is None:
             continue
         authors, et_al = parsed
@@ -170,11 +241,11 @@ def _narrative(text: str, start: int, end: int, taken: list[tuple[int, int]]) ->
             continue
         pages = pm.group("pages") if pm else None
         if len(years) == 1:
-            yield Citation(m.group(), m.start(), m.end(), authors, et_al, years[0], pages, narrative=True)
+            yield Citation(text[first : m.end()], first, m.end(), authors, et_al, years[0], pages, narrative=True)
         else:
             for i, ym in enumerate(_YEAR_RE.finditer(m.group("inner"))):
                 if i == 0:
-                    s, e = m.start(), m.start("inner") + ym.end()
+                    s, e = first, m.start("inner") + ym.end()
                 else:
                     s, e = m.start("inner") + ym.start(), m.start("inner") + ym.end()
                 yield Citation(text[s:e], s, e, authors, et_al, years[i], None, narrative=True)
@@ -191,7 +262,9 @@ def find_citations(text: str, end: int | None = None) -> list[Citation]:
     end = len(text) if end is None else end
     paren = list(_parenthetical(text, 0, end))
     taken = [(c.start, c.end) for c in paren]
-    found = paren + list(_narrative(text, 0, end, taken))
+    narrative = list(_narrative(text, 0, end, taken))
+    taken += [(c.start, c.end) for c in narrative]
+    found = paren + narrative + list(_bare(text, 0, end, taken))
     found.sort(key=lambda c: c.start)
     out: list[Citation] = []
     for c in found:
@@ -205,12 +278,13 @@ def find_citations(text: str, end: int | None = None) -> list[Citation]:
 
 _HEADING = re.compile(
     r"^[ \t]*(?:\d+(?:\.\d+)*\.?\s+)?(?P<h>Kilder|Kildeliste|Kilder og litteratur|Litteratur|Litteraturliste|Litteratur og kilder|"
-    r"Anvendt litteratur|Referencer|Referenceliste|Bibliografi|Bibliography|References|Literature|Noter og litteratur)"
-    r"[ \t]*:?[ \t]*$",
+    r"Anvendt litteratur|Referencer|Referenceliste|Bibliografi|Bibliography|References|Literature|Noter og litteratur|"
+    r"Henvisninger|Kildehenvisninger|Kildeangivelser)"
+    r"(?:[ \t]+\([^()\n]{1,30}\)|[ \t]+(?:fra|til|og|i|om|brugt)[ \t][^\n.]{1,40})?[ \t]*:?[ \t]*$",
     re.MULTILINE | re.IGNORECASE,
 )
 _ENTRY_START = re.compile(
-    rf"^[ \t]*(?:\[\d+\]\s*|\d+\.\s+|[-•]\s*)?[A-ZÆØÅÄÖÜ][^\n]{{0,250}}?(?:\((?:{_YEAR})\)|[,.]\s(?:{_YEAR})[.,:)]|\s(?:{_YEAR})[.:])"
+    rf"^[ \t]*(?:\[\d+\]\s*|\d+\.\s+|[-•]\s*)?(?:(?:von|van|de|du|da|di|la|le)\s)?[A-ZÆØÅÄÖÜ][^\n]{{0,250}}?(?:\((?:{_YEAR})\)|[,.]\s(?:{_YEAR})[.,:)]|\s(?:{_YEAR})[.:])"
 )
 _URL = re.compile(r"https?://[^\s<>\")]+|www\.[^\s<>\")]+")
 _DOI = re.compile(r"\b(?:doi:\s?|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
@@ -264,12 +338,15 @@ def _split_names(raw: str) -> list[dict[str, str]]:
     if not raw:
         return []
     people: list[dict[str, str]] = []
-    chunks = re.split(r"\s*(?:&|\bog\b|\band\b|;)\s*", raw)
+    chunks = _merge_suspended(re.split(r"\s*(?:&|\bog\b|\band\b|;)\s*", raw), raw)
     for chunk in chunks:
         chunk = chunk.strip().strip(",")
         if not chunk:
             continue
         pieces = [p.strip() for p in chunk.split(",") if p.strip()]
+        if "-," in chunk or re.search(r"-\s+(?:og|&)\s", chunk):
+            people.append({"literal": chunk})  # "Transport-, Bygnings- og Boligministeriet"
+            continue
         # "Ibsen, B., Levinsen, K." — family, given, family, given ...
         if len(pieces) >= 2 and all(len(p.split()) <= 4 for p in pieces):
             if len(pieces) % 2 == 1 and re.fullmatch(r"[A-ZÆØÅ][\w\-]+", pieces[-1]):
@@ -279,40 +356,85 @@ def _split_names(raw: str) -> list[dict[str, str]]:
                 if re.search(r"\b(?:red|eds?)\.?$", given):
                     given = re.sub(r"\s*\(?(?:red|eds?)\.?\)?$", "", given)
                 people.append({"family": family, "given": given} if given else {"family": family})
-        elif len(pieces) == 1 and _looks_like_person(pieces[0]):
-            words = pieces[0].split()
+        elif people and "family" in people[0] and re.fullmatch(r"(?:[A-ZÆØÅ][a-zæøåéü\-]+|[A-ZÆØÅ]\.)(?:\s(?:[A-ZÆØÅ][a-zæøåéü\-]+|[A-ZÆØÅ]\.)){1,2}", chunk):
+            words = chunk.split()  # "Defourny, Jacques & Marthe Nyssens": the second name in natural order
             people.append({"family": words[-1], "given": " ".join(words[:-1])})
         else:
+            # Reference lists write people "Family, Given"; a name without a comma
+            # in the author position is an organisation ("Ældre Sagen", "KL").
             people.append({"literal": chunk})
     return people
-
-
-def _looks_like_person(name: str) -> bool:
-    words = name.split()
-    return 2 <= len(words) <= 4 and all(re.fullmatch(r"[A-ZÆØÅ][a-zæøåéü\-]+|[A-ZÆØÅ]\.", w) for w in words)
 
 
 def _year_match(entry: str) -> re.Match[str] | None:
     return re.search(rf"\(\s*(?P<y>{_YEAR})\s*\)|(?<=[,.]\s)(?P<y2>{_YEAR})(?=[.,:)])|(?<=\s)(?P<y3>{_YEAR})(?=[.:])", entry)
 
 
+_EDITION = re.compile(r"\s*\(\d+\.\s*(?:udg|udgave|ed|oplag)\.?\)")
+_BOOK_PUBLISHERS = re.compile(
+    r"Forlag|forlag|Press|Gyldendal|Samfundslitteratur|Reitzel|Frydenlund|Routledge|Palgrave|Akademisk|Klim|Politikens|Sage|SAGE|"
+    r"Springer|Polity|Edward Elgar|Bloomsbury|Informations|Unge Pædagoger|Munksgaard|Djøf|Columbia|Cambridge University|Oxford University"
+)
+
+
+def _tail_start(rest: str) -> int:
+    """Where the title ends: the earliest container, journal, place–publisher, series, URL or edition."""
+    candidates = []
+    patterns = (
+        r"(?<=[.?!])\s+I:?\s+\S",
+        r"(?<=[.?!])\s+[^.?!]{2,150}?,?\s+(?:(?:årg\.|vol\.|Vol\.|bd\.)\s*)?\d+\s*\(",
+        r"(?<=[.?!])\s+[^.?!]{2,150}?,\s+(?:årg\.|vol\.|Vol\.|bd\.|nr\.)\s*\d",
+        r"(?<=[.?!])\s+[A-ZÆØÅ][\w\-/]*(?:\s[A-ZÆØÅ][\w\-/]*)?(?:,\s?[A-Z]{2})?\.?\s?:\s",
+        r"(?<=[.?!])\s+\d+\.\s*(?:udg|udgave|oplag)\.",
+        r"(?<=[.?!])\s+[^.?!]{2,150}?,?\s+(?:nr\.\s*)?\(?\d+[A-Z]?\)?,\s*(?:s\.\s*)?\d+\s*[-–]\s*\d+",  # "Journal, 17, 61-80"
+        r"(?<=[.?!])\s+[^.?!]{2,80}?\s+nr\.\s*\d",  # "Social Kritik nr. 147"
+        r"(?<=[.?!])\s+(?:Hentet|Besøgt|Lokaliseret|Tilgængelig|Set)\b",
+        r"(?<=[.?!])\s+(?:Serie|Skriftserie\w*|Rapportserie|Working [Pp]aper|Arbejdspapir|Udarbejdet af|En del af|Speciale|Kandidatspeciale|Ph\.d\.)",
+        r"(?<=[.?!])\s+[^.?!:]{1,60}?\s\d{2,4}:\d+",  # "Movements 2019:6", "Rapport 14:02"
+        r"(?<=[.?!])\s+[\w\-]*[Rr]apport(?:en)?\b[^.?!]{0,30}\d",  # "KORA-rapport 11048"
+        r"(?<=[.?!])\s+Frivilligrapporten\b",
+        r"(?<=[.?!])\s+[^.?!]{2,60}\.\s+(?:https?://|www\.)",  # a site's name before its URL
+        r"\s(?:https?://|www\.)",
+        r"(?<=[.?!])\s+[A-ZÆØÅ][\w\-]+\.?$",
+    )
+    for pat in patterns:
+        m = re.search(pat, rest)
+        if m:
+            candidates.append(m.start())
+    m = _EDITION.search(rest)
+    if m:
+        candidates.append(m.start())
+    return min(candidates) if candidates else len(rest)
+
+
 def parse_reference(entry: str) -> dict[str, Any]:
     """Parse one reference entry into a CSL-JSON item (rules; see the module doc).
+
+    The title runs from the year to the first part that belongs to the source:
+    a container ("I: … (red.)"), a journal with volume(issue), "Place: Publisher",
+    a series, a URL or an edition; subtitles stay in the title.
 
     >>> item = parse_reference("Ibsen, Bjarne & Levinsen, Klaus (2019). Foreninger og frivillige. Odense: Syddansk Universitet.")
     >>> item["author"], item["issued"], item["title"], item["publisher-place"]
     ([{'family': 'Ibsen', 'given': 'Bjarne'}, {'family': 'Levinsen', 'given': 'Klaus'}], {'date-parts': [[2019]]}, 'Foreninger og frivillige', 'Odense')
     """
-    text = " ".join(entry.split())
+    text = " ".join(_HYPHEN_BREAK.sub("", entry).split())
     item: dict[str, Any] = {"type": "book"}
     ym = _year_match(text)
     if ym is None:
         item["title"] = text.rstrip(".")
         return item
     year = _normalise_year(ym.group("y") or ym.group("y2") or ym.group("y3"))
-    authors = _split_names(text[: ym.start()].rstrip(" (,."))
-    if authors:
-        item["author"] = authors
+    names = text[: ym.start()].rstrip(" (,.")
+    em = re.search(r"\s*\((?:red|eds?|Ed|Eds|Hrsg)\.?\)$", names)
+    if em:
+        editors = _split_names(names[: em.start()])
+        if editors:
+            item["editor"] = editors
+    else:
+        authors = _split_names(names)
+        if authors:
+            item["author"] = authors
     if year[:4].isdigit():
         item["issued"] = {"date-parts": [[int(year[:4])]]}
         if len(year) > 4:
@@ -320,13 +442,16 @@ def parse_reference(entry: str) -> dict[str, Any]:
     else:
         item["issued"] = {"literal": year}
     rest = text[ym.end() :].lstrip(" ).:,")
-    # Title: up to the first full stop that ends a sentence (not "nr.", "s.", an initial).
-    tm = re.search(r"(?<![A-ZÆØÅ])(?<!\bnr)(?<!\bs)(?<!\bvol)[.?!](?=\s|$)", rest)
-    title, tail = (rest[: tm.start() + (1 if rest[tm.start()] in "?!" else 0)], rest[tm.end() :]) if tm else (rest, "")
-    item["title"] = title.strip().rstrip(".")
-    tail = tail.strip()
+    cut = _tail_start(rest)
+    item["title"] = _EDITION.sub("", rest[:cut]).strip().rstrip(".").strip()
+    tail = rest[cut:].strip().lstrip(".").strip()
     _parse_tail(tail, item)
+    if item["type"] in ("book", "report"):
+        item["type"] = "book" if _BOOK_PUBLISHERS.search(item.get("publisher", "")) else "report"
     return item
+
+
+_HYPHEN_BREAK = re.compile(r"(?<=[a-zæøå])-[ \t]*\n[ \t]*(?=[a-zæøå])")
 
 
 def _parse_tail(tail: str, item: dict[str, Any]) -> None:
@@ -376,7 +501,7 @@ def _parse_tail(tail: str, item: dict[str, Any]) -> None:
     if re.search(r"\b(?:rapport|report|notat|analyse|VIVE|KORA|SFI|arbejdspapir|working paper)\b", tail + " " + item.get("title", ""), re.I) and item["type"] == "book":
         item["type"] = "report"
     # Place: Publisher — "Kbh.: Hans Reitzels Forlag", "Odense: Syddansk Universitetsforlag".
-    for m in re.finditer(r"(?:^|[.,]\s+)(?P<place>[A-ZÆØÅ][\w.\-]+(?:\s[A-ZÆØÅ][\w\-]+)?)\s?:\s*(?P<pub>[^.:]{2,200}?)(?:\.\s|\.$|,\s*s\.|$)", tail):
+    for m in re.finditer(r"(?:^|[.,]\s+)(?P<place>[A-ZÆØÅ][\w\-/]*(?:\s[A-ZÆØÅ][\w\-/]+)?(?:,\s?[A-Z]{2})?\.?)\s?:\s*(?P<pub>[^.:]{2,200}?)(?:\.\s|\.$|,\s*s\.|$)", tail):
         place = m.group("place")
         if place.rstrip(".") in ("Serie", "Skriftserie", "Rapportserie", "I", "URL", "DOI", "Hentet", "Tilgængelig"):
             continue
@@ -384,6 +509,9 @@ def _parse_tail(tail: str, item: dict[str, Any]) -> None:
         item["publisher"] = m.group("pub").strip().rstrip(".,")
         break
     else:
+        lone = re.search(r"(?:^|[.]\s+)(?P<place>København|Kbh\.|Aarhus|Århus|Odense|Aalborg|Roskilde|Frederiksberg|Esbjerg|Oslo|Stockholm|Bergen|London|Kolding|Vejle)\.?$", tail)
+        if lone:
+            item["publisher-place"] = lone.group("place")
         if item["type"] in ("report", "book") and tail and not url:
             last = tail.rstrip(". ").split(". ")[-1].strip()
             if last and not re.search(r"\d{4}:\d", last) and not last.startswith(("Serie", "Udarbejdet", "En del")) and len(last) < 120:
@@ -426,21 +554,32 @@ def fold_name(name: str) -> str:
     return "".join(ch for ch in s if ch.isalnum())
 
 
+def _first_name(ref: Reference) -> str | None:
+    people = ref.csl.get("author") or ref.csl.get("editor") or []
+    if not people:
+        return None
+    return people[0].get("family") or people[0].get("literal")
+
+
 def link_citations(citations: list[Citation], references: list[Reference]) -> list[Citation]:
     """Point each citation at its reference: same first family name and year.
 
-    A citation "2017" and entries "2017a"/"2017b" stay unlinked (ambiguous); a
-    citation "2017a" links to the "2017a" entry only.
+    Names are folded (case, æ/ae, diacritics); a reference without authors is
+    matched on its first editor. A citation "2017" and entries "2017a"/"2017b"
+    stay unlinked (ambiguous); a citation "2017a" links to the "2017a" entry only.
     """
     index: dict[tuple[str, str], list[int]] = {}
+    last_word: dict[tuple[str, str], list[int]] = {}
     for i, ref in enumerate(references):
-        fam, year = ref.first_family, ref.year
-        if fam and year:
-            index.setdefault((fold_name(fam.split()[-1] if " " in fam and "literal" not in ref.csl["author"][0] else fam), year.lower()), []).append(i)
+        name, year = _first_name(ref), ref.year
+        if name and year:
+            index.setdefault((fold_name(name), year.lower()), []).append(i)
+            last_word.setdefault((fold_name(name.split()[-1]), year.lower()), []).append(i)
     out = []
     for c in citations:
-        key = (fold_name(c.authors[0].split()[-1]) if c.authors else "", c.year.lower())
-        hits = index.get(key, [])
+        first = c.authors[0] if c.authors else ""
+        key = (fold_name(first), c.year.lower())
+        hits = index.get(key) or last_word.get((fold_name(first.split()[-1]) if first else "", c.year.lower()), [])
         if len(hits) > 1 and len(c.authors) > 1:
             # Two works by the same first author and year: the co-authors decide.
             named = [i for i in hits if _coauthors_match(c, references[i])]
@@ -450,7 +589,7 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
 
 
 def _coauthors_match(c: Citation, ref: Reference) -> bool:
-    fams = [fold_name(a.get("family") or a.get("literal") or "") for a in ref.csl.get("author", [])]
+    fams = [fold_name(a.get("family") or a.get("literal") or "") for a in ref.csl.get("author") or ref.csl.get("editor") or []]
     return all(fold_name(a) in fams for a in c.authors[1:])
 
 
