@@ -183,6 +183,65 @@ def evaluate_citations(docs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def compare_refextract(docs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """refextract (INSPIRE's reference extractor) on the same gold, for the evaluation table.
+
+    Two runs: given each document's full text (it must find the list itself, as
+    samspil does), and given only the list (from the gold list's first entry on).
+    Entries match gold entries by whitespace-normalised text. Returns ``None``
+    when refextract is not installed (it is in the ``dev`` extra).
+    """
+    try:
+        import refextract  # noqa: F401
+    except ImportError:
+        return None
+    return {"full_text": _run_refextract(docs, only_list=False), "given_the_list": _run_refextract(docs, only_list=True),
+            "note": "refextract finds no author-year in-text citations (it targets numbered references), so it has no in-text figure."}
+
+
+def _run_refextract(docs: list[dict[str, Any]], only_list: bool) -> dict[str, Any]:
+    from refextract import extract_references_from_string
+
+    from .citations import fold_name
+
+    seg = Counter()
+    fields = {k: Counter() for k in ("author", "year", "title")}
+    for d in docs:
+        if not d["references"]:
+            continue
+        try:
+            text = d["text"][d["references"][0]["start"] :] if only_list else d["text"]
+            found = extract_references_from_string(text, is_only_references=only_list)
+        except Exception:  # noqa: BLE001 - a crash counts as nothing found
+            found = []
+        pred = {}
+        for r in found:
+            raw = " ".join(" ".join(r.get("raw_ref", [])).split())
+            pred[raw.strip(" .")] = r
+        gold = {" ".join(g["text"].split()).strip(" ."): g for g in d["references"]}
+        hits = gold.keys() & pred.keys()
+        seg["tp"] += len(hits)
+        seg["fp"] += len(pred.keys() - gold.keys())
+        seg["fn"] += len(gold.keys() - pred.keys())
+        for key in hits:
+            g, p = gold[key]["csl"], pred[key]
+            first = (g.get("author") or g.get("editor") or [{}])[0]
+            fam = fold_name(first.get("family") or first.get("literal") or "")
+            fields["author"]["n"] += 1
+            fields["author"]["ok"] += int(bool(fam) and any(fam in fold_name(a) for a in p.get("author", [])))
+            issued = g.get("issued", {})
+            gy = str(issued["date-parts"][0][0]) if "date-parts" in issued else issued.get("literal")
+            fields["year"]["n"] += 1
+            fields["year"]["ok"] += int(gy in p.get("year", []))
+            fields["title"]["n"] += 1
+            fields["title"]["ok"] += int(_norm(g.get("title")) in [_norm(t.get("title") if isinstance(t, dict) else t) for t in p.get("title", [])])
+    p_, r_, f_ = _prf(seg["tp"], seg["fp"], seg["fn"])
+    return {
+        "reference_segmentation": {"precision": round(p_, 4), "recall": round(r_, 4), "f1": round(f_, 4), "gold": seg["tp"] + seg["fn"]},
+        "field_accuracy_on_matched": {k: {"accuracy": round(v["ok"] / v["n"], 4) if v["n"] else None, "n": v["n"]} for k, v in fields.items()},
+    }
+
+
 def _norm(v: Any) -> str | None:
     if v is None:
         return None
@@ -218,6 +277,7 @@ def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | 
     metrics["thresholds"] = model.thresholds.to_dict()
     metrics["tuning"] = model.meta.get("tuning")
     metrics["citations"] = evaluate_citations(docs)
+    metrics["citations"]["refextract"] = compare_refextract(docs)
     if learning_curve:
         train_docs = read_split("train", corpus_dir)
         dev_docs = read_split("dev", corpus_dir)
@@ -316,6 +376,17 @@ def write_model_card(model_dir: Path, model: LinearModel, metrics: dict[str, Any
         for k, v in cit["field_accuracy"].items():
             lines.append(f"| field accuracy `{k}` | {v['accuracy']} (n={v['n']}) |")
         lines.append(f"| linking accuracy | {cit['linking_accuracy']['accuracy']} (n={cit['linking_accuracy']['n']}) |")
+        ref = cit.get("refextract")
+        if ref:
+            full, given = ref["full_text"], ref["given_the_list"]
+            lines += ["", "Side by side with refextract on the same gold, given the whole text (it must find the list, as samspil does) and given only the list:", "",
+                      "| measure | samspil (whole text) | refextract (whole text) | refextract (given the list) |", "|---|---|---|---|",
+                      f"| reference segmentation F1 | {cit['reference_segmentation']['f1']:.3f} | {full['reference_segmentation']['f1']:.3f} | {given['reference_segmentation']['f1']:.3f} |"]
+            for k in ("author", "year", "title"):
+                ours = cit["field_accuracy"][k]["accuracy"]
+                a, b = full["field_accuracy_on_matched"][k], given["field_accuracy_on_matched"][k]
+                lines.append(f"| {k} accuracy on segmented entries | {ours} | {a['accuracy']} (n={a['n']}) | {b['accuracy']} (n={b['n']}) |")
+            lines.append("| in-text author–year citations | yes | not supported | not supported |")
     lines += [
         "",
         "## Limits",
