@@ -9,7 +9,7 @@ STAMP_TF := $(VENV)/.installed-transformer
 MODEL := models/samspil-linear
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all run test train eval bench lint corpus corpus-check wheel clean install install-transformer
+.PHONY: all run test train eval bench lint corpus corpus-check compare wheel clean install install-transformer
 
 all: run
 
@@ -33,7 +33,7 @@ run: $(STAMP)
 	$(BIN)/samspil classify examples --format jsonl --out out/results.jsonl
 	@echo "wrote out/results.jsonl"
 
-test: $(STAMP)
+test: $(STAMP_TF)
 	$(BIN)/python -m pytest
 
 train: $(STAMP)
@@ -44,6 +44,9 @@ eval: $(STAMP)
 
 corpus: $(STAMP)
 	$(BIN)/python training/build_corpus.py
+
+compare: $(STAMP_TF)
+	$(BIN)/python training/compare_backends.py
 
 corpus-check: $(STAMP)
 	$(BIN)/python training/check_corpus.py

@@ -73,7 +73,7 @@ def _hostile_archive(root: Path) -> dict[str, str | None]:
         (root / name).write_bytes(data)
         expected[str(root / name)] = err
 
-    put("ok.txt", "Foreningen låner gymnastiksalen af kommunen hver tirsdag.".encode("utf-8"), None)
+    put("ok.txt", "Foreningen låner gymnastiksalen af kommunen hver tirsdag.".encode(), None)
     put("windows.txt", "Kommunen bevilger ældreklubben et tilskud på 10.000 kr. fra puljen til frivilligt socialt arbejde efter § 18.".encode("cp1252"), None)
     put("korrupt.pdf", b"%PDF-1.4\n" + b"\x00garbage" * 100, "CorruptFileError")
     put("krypteret.pdf", make_encrypted_pdf("Fortroligt."), "EncryptedFileError")

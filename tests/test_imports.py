@@ -9,7 +9,7 @@ HEAVY = ("torch", "transformers", "datasets")
 
 
 def test_import_samspil_is_light():
-    code = "import sys, samspil; print(json.dumps([m for m in %r if m in sys.modules]))" % (HEAVY,)
+    code = f"import sys, samspil; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
     out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
 

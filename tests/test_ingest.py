@@ -203,7 +203,7 @@ def test_every_error_is_an_ingest_error():
 
 def test_decode_reports_encoding():
     assert decode_text("æøå".encode("cp1252"))[1] == "cp1252"
-    assert decode_text("æøå".encode("utf-8"))[1] == "utf-8"
+    assert decode_text("æøå".encode())[1] == "utf-8"
 
 
 def test_iter_files_recurses_sorted_and_survives_symlink_loops(tmp_path):

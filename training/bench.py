@@ -15,8 +15,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -159,7 +157,7 @@ def citation_scaling() -> dict[str, float]:
     for mb in (0.25, 0.5, 1.0):
         text = (unit * int(mb * 1_000_000 / len(unit) + 1))[: int(mb * 1_000_000)]
         text += "\n\nLitteratur\n" + "Hansen, A. (2019). Titel. Kbh.: Forlag.\n" * 50
-        out[f"{mb}MB"] = round(best_of(lambda: extract_citations(text), 2), 3)
+        out[f"{mb}MB"] = round(best_of(lambda text=text: extract_citations(text), 2), 3)
     return out
 
 

@@ -42,9 +42,9 @@ from .records import DANISH_NAMES, FORMS, LABELS, TRENDS, Citation, Document, Re
 
 if TYPE_CHECKING:
     from .citations import extract_citations, find_citations, find_references
+    from .compose import Classifier, load, pipeline
     from .evaluation import evaluate
     from .ingest import IngestLimits, read_document
-    from .compose import Classifier, load, pipeline
     from .trainer import train
 
 _LAZY = {

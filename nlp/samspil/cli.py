@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -32,8 +32,8 @@ class CitationFormat(str, Enum):
 
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or - for standard input.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of standard output.")]
-ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="Model name or directory (default: the shipped model).")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of standard output.")]
+ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="Model name or directory (default: the shipped model).")]
 MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", help="Refuse files larger than this many bytes.")]
 
 
@@ -67,8 +67,8 @@ def classify(
     """Tag documents with trends and collaboration forms, with evidence and citations."""
     from pathlib import Path as _P
 
-    from .ingest import IngestLimits
     from .compose import load
+    from .ingest import IngestLimits
     from .write import CsvWriter, format_summary, format_table, to_json_line
 
     clf = load(model, limits=IngestLimits(max_bytes=max_bytes))
@@ -174,14 +174,14 @@ def batch(
     resume: Annotated[bool, typer.Option("--resume", help="Skip inputs already in OUT (same path and content).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Start over, replacing results in OUT.")] = False,
     engine: Annotated[Engine, typer.Option("--engine", help="local, or dask for a dask.distributed cluster.")] = Engine.local,
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
     model: ModelOpt = None,
     max_bytes: MaxBytesOpt = 50_000_000,
     max_pdf_pages: Annotated[int, typer.Option("--max-pdf-pages")] = 2_000,
     max_unpacked_bytes: Annotated[int, typer.Option("--max-unpacked-bytes", help="Limit for .docx/.odt/.zip contents.")] = 200_000_000,
     max_ratio: Annotated[float, typer.Option("--max-ratio", help="Largest compression ratio accepted (zip bombs).")] = 200.0,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds one document may take.")] = 120.0,
-    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="Progress bar (default: when a terminal).")] = None,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Progress bar (default: when a terminal).")] = None,
 ) -> None:
     """Classify an archive: parallel, resumable, one row per file, a report at the end."""
     from .batch import BatchConfig, run_batch
@@ -199,22 +199,36 @@ def batch(
     raise typer.Exit(1 if stats.failed else 0)
 
 
+class Backend(str, Enum):
+    linear = "linear"
+    spacy = "spacy"
+    transformer = "transformer"
+
+
 @app.command()
 def train(
-    out: Annotated[Path, typer.Option(help="Model directory to write.")] = Path("models/samspil-linear"),
-    corpus: Annotated[Optional[Path], typer.Option(help="Corpus folder with data/{train,dev,test}.jsonl.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Model directory to write (default models/samspil-BACKEND).")] = None,
+    corpus: Annotated[Path | None, typer.Option(help="Corpus folder with data/{train,dev,test}.jsonl.")] = None,
+    backend: Annotated[Backend, typer.Option(help="linear, spacy or transformer.")] = Backend.linear,
+    config: Annotated[Path | None, typer.Option(help="Backend config (default: training/configs/).")] = None,
+    base_model: Annotated[str | None, typer.Option("--base-model", help="transformer: local path or hub name to fine-tune.")] = None,
 ) -> None:
-    """Train the linear classifier on the corpus's train split, tuned on dev."""
+    """Train a classifier on the corpus's train split, with thresholds tuned on dev."""
     from .trainer import train as train_model
 
-    model = train_model(out, corpus)
+    out = out or Path(f"models/samspil-{backend.value}")
+    try:
+        model = train_model(out, corpus, backend=backend.value, config=config, base_model=base_model)
+    except ValueError as exc:
+        typer.echo(f"samspil: {exc}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"trained {model.meta['name']} on {model.meta['n_train']} documents; dev micro-F1 {model.meta['tuning']['dev_micro_f1']}; saved to {out}")
 
 
 @app.command()
 def evaluate(
     model: Annotated[Path, typer.Option(help="Model directory.")] = Path("models/samspil-linear"),
-    corpus: Annotated[Optional[Path], typer.Option(help="Corpus folder.")] = None,
+    corpus: Annotated[Path | None, typer.Option(help="Corpus folder.")] = None,
     split: Annotated[str, typer.Option(help="train, dev or test.")] = "test",
     learning_curve: Annotated[bool, typer.Option(help="Also compute the learning curve.")] = True,
 ) -> None:

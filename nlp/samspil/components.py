@@ -4,13 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from . import _light  # noqa: F401  (before spacy: keeps torch out)
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import _light  # noqa: F401  (before spacy: keeps torch out)
 from .citations import extract_citations
-from .tokenise import doc_text
 from .records import FORMS, TRENDS, Span
+from .tokenise import doc_text
 
 EXTENSIONS = ("trends", "forms", "scores", "evidence", "needs_review", "citations", "references")
 

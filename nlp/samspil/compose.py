@@ -5,11 +5,13 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import _light  # noqa: F401  (before spacy: keeps torch out)
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import factories  # noqa: F401  (registers the components)
+from . import (
+    _light,  # noqa: F401  (before spacy: keeps torch out)
+    factories,  # noqa: F401  (registers the components)
+)
 from .errors import IngestError
 from .ingest import DEFAULT_LIMITS, IngestLimits, read_bytes, read_document
 from .records import Document, Result

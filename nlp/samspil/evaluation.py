@@ -15,6 +15,11 @@ from .classify.linear import LinearModel, LinearParams, fit_linear
 from .records import FORMS, LABELS, TRENDS
 
 GROUPS = {"trends": TRENDS, "forms": FORMS, "all": LABELS}
+_METHODS = {
+    "linear": "TF-IDF over lemma unigrams and bigrams and character 3–5-grams of word forms; one logistic regression per label, Platt-calibrated by cross-validation; documents are scored whole and in overlapping windows of about 150 words (maximum, weighted by the tuned window weight); per-label thresholds tuned on dev.",
+    "spacy": "spaCy textcat_multilabel (TextCatBOW, uni- and bigrams) trained with `spacy train` from training/configs/textcat.cfg; documents scored whole and in windows (maximum); thresholds tuned on dev.",
+    "transformer": "a transformers sequence classifier (multi-label) fine-tuned on sentence windows; document score is the maximum over windows; thresholds tuned on dev.",
+}
 
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -251,8 +256,29 @@ def _norm(v: Any) -> str | None:
 # ------------------------------------------------------------------ the whole evaluation
 
 
+def load_backend(model_dir: str | Path):
+    """Load any samspil model directory by the format its manifest names."""
+    model_dir = Path(model_dir)
+    manifest = model_dir / "manifest.json"
+    if not manifest.is_file():
+        from .errors import ModelError
+
+        raise ModelError(f"{model_dir}: expected a model directory with manifest.json")
+    fmt = json.loads(manifest.read_text(encoding="utf-8")).get("format")
+    if fmt == "samspil-textcat":
+        from .classify.textcat import TextcatModel
+
+        return TextcatModel.load(model_dir)
+    if fmt == "samspil-transformer":
+        from .classify.transformer import TransformerModel
+
+        return TransformerModel.load(model_dir)
+    return LinearModel.load(model_dir)
+
+
 def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | Path | None = None, split: str = "test", learning_curve: bool = True) -> dict[str, Any]:
-    """Evaluate a model on a corpus split; write ``metrics.json``, the learning curve and the card.
+    """Evaluate a model of any backend on a corpus split; write ``metrics.json`` and the card
+    (and, for the linear backend, the learning curve).
 
     Returns the metrics dict that was written.
     """
@@ -260,12 +286,13 @@ def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | 
     from .trainer import parse_texts, tune_on_dev
 
     model_dir = Path(model_dir)
-    model = LinearModel.load(model_dir)
+    model = load_backend(model_dir)
     labels = model.labels
     docs = read_split(split, corpus_dir)
-    parsed = parse_texts([d["text"] for d in docs])
     y = label_matrix(docs, labels)
-    proba = model.predict_proba_docs(parsed)
+    is_linear = isinstance(model, LinearModel)
+    parsed = parse_texts([d["text"] for d in docs]) if is_linear else None
+    proba = model.predict_proba_docs(parsed) if is_linear else model.predict_proba([d["text"] for d in docs])
     pred = model.thresholds.predict(proba).astype(int)
     metrics: dict[str, Any] = {"model": model.meta.get("name"), "split": split, "documents": len(docs)}
     metrics["model_scores"] = full_report(y, proba, pred, docs, labels)
@@ -278,7 +305,10 @@ def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | 
     metrics["tuning"] = model.meta.get("tuning")
     metrics["citations"] = evaluate_citations(docs)
     metrics["citations"]["refextract"] = compare_refextract(docs)
-    if learning_curve:
+    comparison = model_dir / "backends.json"
+    if comparison.is_file():
+        metrics["backend_comparison"] = json.loads(comparison.read_text(encoding="utf-8"))
+    if learning_curve and is_linear:
         train_docs = read_split("train", corpus_dir)
         dev_docs = read_split("dev", corpus_dir)
         p_train = parse_texts([d["text"] for d in train_docs])
@@ -326,7 +356,7 @@ def plot_learning_curve(curve: list[dict[str, Any]], path: Path) -> None:
     plt.close(fig)
 
 
-def write_model_card(model_dir: Path, model: LinearModel, metrics: dict[str, Any]) -> None:
+def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
     """Write ``README.md`` in the model directory from the manifest and the metrics."""
     ms, kb = metrics["model_scores"], metrics["keyword_baseline"]
     boot = ms["bootstrap_95"]
@@ -336,7 +366,7 @@ def write_model_card(model_dir: Path, model: LinearModel, metrics: dict[str, Any
         "",
         f"- Version {meta.get('version')}, trained {meta.get('created')}, backend `{meta.get('backend')}`.",
         f"- Data: the samspil corpus (sha256 `{str(meta.get('corpus_sha256'))[:16]}…`), {meta.get('n_train')} training and {meta.get('n_dev')} dev documents; evaluated on {metrics['documents']} {metrics['split']} documents.",
-        "- Method: TF-IDF over lemma unigrams and bigrams and character 3–5-grams of word forms; one logistic regression per label, Platt-calibrated by cross-validation; documents are scored whole and in overlapping windows of about 150 words (maximum, weighted by the tuned window weight); per-label thresholds tuned on dev.",
+        f"- Method: {_METHODS.get(meta.get('backend'), meta.get('backend'))}",
         f"- Tuning on dev: window weight {meta.get('tuning', {}).get('window_weight')}, dev micro-F1 {meta.get('tuning', {}).get('dev_micro_f1')}.",
         "- Storage: `manifest.json` (labels, thresholds, hashes), `vocab.json`, `weights.safetensors`; nothing is unpickled.",
         "",
@@ -367,6 +397,11 @@ def write_model_card(model_dir: Path, model: LinearModel, metrics: dict[str, Any
         lines += ["", "## Learning curve", "", "![learning curve](learning_curve.png)", "", "| training documents | trends | forms | all |", "|---|---|---|---|"]
         for c in metrics["learning_curve"]:
             lines.append(f"| {c['train_documents']} | {c['trends_micro_f1']:.3f} | {c['forms_micro_f1']:.3f} | {c['all_micro_f1']:.3f} |")
+    comp = metrics.get("backend_comparison")
+    if comp:
+        lines += ["", "## Backends compared", "", comp.get("why", ""), "", "| backend | dev micro-F1 | test trends micro-F1 | test forms micro-F1 | test all micro-F1 | docs/s on 1 CPU | notes |", "|---|---|---|---|---|---|---|"]
+        for row in comp["backends"]:
+            lines.append(f"| {row['backend']} | {row['dev_micro_f1']:.3f} | {row['test_trends_micro_f1']:.3f} | {row['test_forms_micro_f1']:.3f} | {row['test_all_micro_f1']:.3f} | {row['docs_per_s']:.1f} | {row.get('note', '')} |")
     cit = metrics.get("citations")
     if cit:
         lines += ["", "## Citation extraction on the same split", "", "| measure | value |", "|---|---|"]

@@ -1,9 +1,9 @@
 """Registrations of samspil's spaCy components (the ``spacy_factories`` entry points)."""
 from __future__ import annotations
 
-from . import _light  # noqa: F401  (before spacy: keeps torch out)
 from spacy.language import Language
 
+from . import _light  # noqa: F401  (before spacy: keeps torch out)
 from .components import CitationExtractor, LabelClassifier
 
 

@@ -68,9 +68,9 @@ def make_rtf(paragraphs: list[str]) -> bytes:
                 out.append(ch)
             else:
                 try:
-                    out.append("\\'%02x" % ch.encode("cp1252")[0])
+                    out.append(f"\\'{ch.encode('cp1252')[0]:02x}")
                 except UnicodeEncodeError:
-                    out.append("\\u%d?" % ord(ch))
+                    out.append(f"\\u{ord(ch)}?")
         return "".join(out)
 
     body = "".join(f"{enc(p)}\\par\n" for p in paragraphs)
@@ -184,4 +184,27 @@ def make_zip_bomb(unpacked_bytes: int = 300_000_000) -> bytes:
 def write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    return path
+
+
+def make_tiny_bert(texts: list[str], path: Path, vocab_size: int = 800, hidden: int = 32) -> Path:
+    """A tiny BERT built from scratch: a WordPiece tokenizer trained on ``texts`` and a
+    two-layer ``BertConfig``, saved where ``from_pretrained`` finds it. Needs the
+    ``transformer`` extra; nothing is downloaded."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tok.normalizer = normalizers.BertNormalizer(lowercase=True, strip_accents=False)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tok.decoder = decoders.WordPiece()
+    tok.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=special))
+    cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    tok.post_processor = processors.TemplateProcessing(single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B [SEP]", special_tokens=[("[CLS]", cls_id), ("[SEP]", sep_id)])
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]", model_max_length=512)
+    path.mkdir(parents=True, exist_ok=True)
+    fast.save_pretrained(path)
+    config = BertConfig(vocab_size=tok.get_vocab_size(), hidden_size=hidden, num_hidden_layers=2, num_attention_heads=2, intermediate_size=hidden * 2, max_position_embeddings=512)
+    BertModel(config).save_pretrained(path, safe_serialization=True)
     return path

@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
-
-from . import _light  # noqa: F401  (before spacy: keeps torch out)
 import spacy
 from spacy.attrs import IDX, IS_SPACE, LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.strings import hash_string
 from spacy.tokens import Doc
+
+from . import _light  # noqa: F401  (before spacy: keeps torch out)
 
 #: Abbreviations whose full stop ends no sentence. "jf." and "bl.a." precede the
 #: very words that carry a citation or a label, so a split there would cut the

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import numpy as np
 
 from . import __version__
 from .classify.linear import LinearModel, LinearParams, fit_linear
-from .classify.thresholds import tune_thresholds
+from .classify.thresholds import Thresholds, tune_thresholds
 from .corpus import corpus_hash, label_matrix, read_split
 from .records import LABELS
 from .tokenise import make_danish
@@ -49,23 +50,67 @@ def tune_on_dev(model: LinearModel, dev_docs: list, y_dev: np.ndarray, band: flo
     return {"dev_micro_f1_by_window_weight": results, "window_weight": best[1], "dev_micro_f1": round(best[0], 4)}
 
 
+CONFIGS = Path(__file__).resolve().parents[2] / "training" / "configs"
+BACKENDS = ("linear", "spacy", "transformer")
+
+
+def linear_params_from_file(path: str | Path) -> LinearParams:
+    """Read a linear-backend config (JSON) into checked parameters."""
+    from .classify.linear import FeatureConfig
+
+    data = {k: v for k, v in json.loads(Path(path).read_text(encoding="utf-8")).items() if not k.startswith("_")}
+    features = FeatureConfig(**data.pop("features", {}))
+    return LinearParams(**data, features=features)
+
+
+def _meta(name: str, backend: str, corpus_dir, n_train: int, n_dev: int, **extra) -> dict:
+    import spacy
+
+    return {
+        "name": name,
+        "version": __version__,
+        "backend": backend,
+        "created": _dt.date.today().isoformat(),
+        "corpus_sha256": corpus_hash(corpus_dir),
+        "n_train": n_train,
+        "n_dev": n_dev,
+        "versions": {"samspil": __version__, "spacy": spacy.__version__},
+        **extra,
+    }
+
+
 def train(
     out: str | Path = "models/samspil-linear",
     corpus_dir: str | Path | None = None,
     params: LinearParams | None = None,
     labels: tuple[str, ...] = LABELS,
-    name: str = "samspil-linear",
-) -> LinearModel:
-    """Train the linear backend on the train split, tune it on dev, save it to ``out``.
+    name: str | None = None,
+    backend: str = "linear",
+    config: str | Path | None = None,
+    base_model: str | None = None,
+):
+    """Train a backend on the train split, tune its thresholds on dev, save it to ``out``.
 
     Args:
         out: model directory to write.
         corpus_dir: a corpus folder with ``data/{train,dev,test}.jsonl`` (default: the shipped corpus).
-        params: hyper-parameters (:class:`~samspil.classify.linear.LinearParams`).
+        params: linear-backend hyper-parameters; default: ``training/configs/linear.json``.
         labels: label ids to train; a researcher's own corpus may use its own.
-        name: the model's name in its manifest.
+        name: the model's name in its manifest (default ``samspil-<backend>``).
+        backend: ``linear``, ``spacy`` or ``transformer``.
+        config: a config file for the backend (JSON for linear and transformer, a
+            spaCy ``.cfg`` for spacy); default: the one in ``training/configs``.
+        base_model: for ``transformer``: a local path or hub name to fine-tune.
     """
-    params = params or LinearParams()
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    name = name or f"samspil-{backend}"
+    if backend == "spacy":
+        return _train_textcat(Path(out), corpus_dir, labels, name, Path(config) if config else None)
+    if backend == "transformer":
+        return _train_transformer(Path(out), corpus_dir, labels, name, Path(config) if config else None, base_model)
+    if params is None:
+        params = linear_params_from_file(config or CONFIGS / "linear.json")
     train_docs = read_split("train", corpus_dir)
     dev_docs = read_split("dev", corpus_dir)
     parsed_train = parse_texts([d["text"] for d in train_docs])
@@ -75,19 +120,45 @@ def train(
     model = fit_linear(parsed_train, y_train, labels, params)
     tuning = tune_on_dev(model, parsed_dev, y_dev)
     import sklearn
-    import spacy
 
-    model.meta = {
-        "name": name,
-        "version": __version__,
-        "backend": "linear",
-        "created": _dt.date.today().isoformat(),
-        "corpus_sha256": corpus_hash(corpus_dir),
-        "n_train": len(train_docs),
-        "n_dev": len(dev_docs),
-        "params": {k: v for k, v in asdict(params).items() if k != "features"},
-        "tuning": tuning,
-        "versions": {"samspil": __version__, "spacy": spacy.__version__, "scikit-learn": sklearn.__version__},
-    }
+    model.meta = _meta(name, "linear", corpus_dir, len(train_docs), len(dev_docs),
+                       params={k: v for k, v in asdict(params).items() if k != "features"}, tuning=tuning)
+    model.meta["versions"]["scikit-learn"] = sklearn.__version__
+    model.save(out)
+    return model
+
+
+def _train_textcat(out: Path, corpus_dir, labels, name: str, config: Path | None):
+    import tempfile
+
+    from .classify.textcat import CONFIG, TextcatModel, fit_textcat
+
+    train_docs, dev_docs = read_split("train", corpus_dir), read_split("dev", corpus_dir)
+    with tempfile.TemporaryDirectory() as work:
+        nlp = fit_textcat(train_docs, dev_docs, labels, Path(work), config or CONFIG)
+        model = TextcatModel(nlp, labels, Thresholds(labels, tuple(0.5 for _ in labels)))
+        y_dev = label_matrix(dev_docs, labels)
+        proba = model.predict_proba([d["text"] for d in dev_docs])
+        model.thresholds = tune_thresholds(y_dev, proba, labels)
+        f1 = micro_f1(y_dev, model.thresholds.predict(proba).astype(int))
+        model.meta = _meta(name, "spacy", corpus_dir, len(train_docs), len(dev_docs), config=str(config or CONFIG), tuning={"dev_micro_f1": round(f1, 4)})
+        out.mkdir(parents=True, exist_ok=True)
+        model.save(out)
+    return model
+
+
+def _train_transformer(out: Path, corpus_dir, labels, name: str, config: Path | None, base_model: str | None):
+    from .classify.transformer import TransformerParams, fit_transformer
+
+    if not base_model:
+        raise ValueError("the transformer backend needs a base model: --base-model PATH_OR_HUB_NAME")
+    data = {k: v for k, v in json.loads((config or CONFIGS / "transformer.json").read_text(encoding="utf-8")).items() if not k.startswith("_")}
+    params = TransformerParams(**data)
+    train_docs, dev_docs = read_split("train", corpus_dir), read_split("dev", corpus_dir)
+    model = fit_transformer(train_docs, dev_docs, labels, base_model, params)
+    y_dev = label_matrix(dev_docs, labels)
+    f1 = micro_f1(y_dev, model.thresholds.predict(model.predict_proba([d["text"] for d in dev_docs])).astype(int))
+    model.meta.update(_meta(name, "transformer", corpus_dir, len(train_docs), len(dev_docs), tuning={"dev_micro_f1": round(f1, 4)}))
+    out.mkdir(parents=True, exist_ok=True)
     model.save(out)
     return model

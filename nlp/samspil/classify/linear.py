@@ -113,7 +113,7 @@ class Featurizer:
         self.index = {name: i for i, name in enumerate(self.names)}
         self.lemma_ids: dict[str, int] = {}
         pairs: list[tuple[int, int]] = []
-        for name, i in self.index.items():
+        for name in self.index:
             if name.startswith("w:"):
                 self.lemma_ids.setdefault(name[2:], len(self.lemma_ids))
         for name, i in self.index.items():
@@ -276,6 +276,13 @@ class LinearModel:
         if len(bounds) > 1:
             doc_proba = np.maximum(doc_proba, self.window_weight * proba[n + 1 :].max(axis=0))
         return SentenceScores(table.spans, sent_proba, doc_proba)
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Document probabilities for raw texts (tokenised with samspil's Danish pipeline)."""
+        from ..tokenise import make_danish
+
+        nlp = make_danish()
+        return self.predict_proba_docs(list(nlp.pipe(texts, batch_size=16)))
 
     def predict_proba_docs(self, docs: Iterable) -> np.ndarray:
         return np.vstack([self.score_doc(d).doc for d in docs]) if docs else np.zeros((0, len(self.labels)))
