@@ -209,9 +209,33 @@ def _strip_sentence_words(m: re.Match[str]) -> int:
     return pos
 
 
+_YEAR_ANCHOR = re.compile(r"(?<![\d\w])(?:1[6-9]\d\d|20\d\d)[a-z]?(?!\d)")
+
+
+def _windows_before_years(text: str, start: int, end: int, reach: int = 160) -> Iterator[tuple[int, int]]:
+    """Merged stretches of text that end shortly after a year: the only places an
+    author–year citation can be. Scanning them instead of the whole text keeps the
+    name patterns off the long stretches without years."""
+    lo = hi = -1
+    for m in _YEAR_ANCHOR.finditer(text, start, end):
+        a, b = max(start, m.start() - reach), min(end, m.end() + 40)
+        if a <= hi:
+            hi = b
+        else:
+            if hi > lo:
+                yield lo, hi
+            lo, hi = a, b
+    if hi > lo:
+        yield lo, hi
+
+
 def _bare(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> Iterator[Citation]:
+    seen: set[int] = set()
     for pattern in (_BARE, _BARE_AFTER):
-        for m in pattern.finditer(text, start, end):
+        for m in (m for a, b in _windows_before_years(text, start, end) for m in pattern.finditer(text, a, b)):
+            if m.start() in seen:
+                continue
+            seen.add(m.start())
             s = _strip_sentence_words(m) if pattern is _BARE else m.start("authors")
             if s >= m.end("authors") or any(a <= s < b or a < m.end() <= b for a, b in taken):
                 continue
@@ -224,9 +248,11 @@ def _bare(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> Iter
 
 
 def _narrative(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> Iterator[Citation]:
-    for m in _NARRATIVE.finditer(text, start, end):
-        if any(s <= m.start() < e for s, e in taken):
+    seen: set[int] = set()
+    for m in (m for a, b in _windows_before_years(text, start, end) for m in _NARRATIVE.finditer(text, a, b)):
+        if m.start() in seen or any(s <= m.start() < e for s, e in taken):
             continue
+        seen.add(m.start())
         first = _strip_sentence_words(m)
         if first >= m.end("authors"):
             continue

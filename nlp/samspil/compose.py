@@ -45,7 +45,7 @@ def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language (py3langid, model shipped in its package)."""
     import py3langid
 
-    sample = text[:1000]
+    sample = text[:600]
     if not sample.strip():
         return "und"
     return py3langid.classify(sample)[0]

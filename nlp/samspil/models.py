@@ -10,6 +10,12 @@ _PACKAGE_MODELS = Path(__file__).parent / "models"  # inside an installed wheel
 _REPO_MODELS = Path(__file__).resolve().parents[2] / "models"  # in a checkout
 
 
+def config_dir() -> Path:
+    """The training configs: inside an installed wheel, or ``training/configs`` in a checkout."""
+    packaged = Path(__file__).parent / "configs"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "training" / "configs"
+
+
 def resolve_model(model: str | Path | None = None) -> Path:
     """The directory of a model given by name or path; the default model for ``None``."""
     model = model or DEFAULT_MODEL

@@ -50,7 +50,9 @@ def tune_on_dev(model: LinearModel, dev_docs: list, y_dev: np.ndarray, band: flo
     return {"dev_micro_f1_by_window_weight": results, "window_weight": best[1], "dev_micro_f1": round(best[0], 4)}
 
 
-CONFIGS = Path(__file__).resolve().parents[2] / "training" / "configs"
+from .models import config_dir
+
+CONFIGS = config_dir()
 BACKENDS = ("linear", "spacy", "transformer")
 
 

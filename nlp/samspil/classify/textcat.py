@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
+from ..models import config_dir
 from .thresholds import Thresholds
 
-CONFIG = Path(__file__).resolve().parents[3] / "training" / "configs" / "textcat.cfg"
+CONFIG = config_dir() / "textcat.cfg"
 
 
 def _dir_hashes(path: Path) -> dict[str, str]:
