@@ -13,6 +13,7 @@ from . import __version__
 from .classify.linear import LinearModel, LinearParams, fit_linear
 from .classify.thresholds import Thresholds, tune_thresholds
 from .corpus import corpus_hash, label_matrix, read_split
+from .models import config_dir
 from .records import LABELS
 from .tokenise import make_danish
 
@@ -49,8 +50,6 @@ def tune_on_dev(model: LinearModel, dev_docs: list, y_dev: np.ndarray, band: flo
     model.thresholds = best[2]
     return {"dev_micro_f1_by_window_weight": results, "window_weight": best[1], "dev_micro_f1": round(best[0], 4)}
 
-
-from .models import config_dir
 
 CONFIGS = config_dir()
 BACKENDS = ("linear", "spacy", "transformer")
