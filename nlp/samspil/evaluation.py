@@ -114,10 +114,9 @@ def full_report(y: np.ndarray, proba: np.ndarray, pred: np.ndarray, docs: list[d
     report["by_genre"] = subset_metrics(y, pred, labels, [d["genre"] for d in docs])
     report["by_side"] = subset_metrics(y, pred, labels, [d["side"] for d in docs])
     report["by_length"] = subset_metrics(y, pred, labels, ["under_200_words" if w < 200 else "over_1000_words" if w > 1000 else "200_to_1000_words" for w in words])
-    long_docs = [w > 1500 for w in words]
-    if any(long_docs):
-        report["by_length"].update(subset_metrics(y, pred, labels, ["over_1500_words" if w else "rest" for w in long_docs]).get("over_1500_words") and
-                                   {"over_1500_words": subset_metrics(y, pred, labels, ["over_1500_words" if w else "rest" for w in long_docs])["over_1500_words"]} or {})
+    if any(w > 1500 for w in words):
+        buckets = subset_metrics(y, pred, labels, ["over_1500_words" if w > 1500 else "rest" for w in words])
+        report["by_length"]["over_1500_words"] = buckets["over_1500_words"]
     return report
 
 
