@@ -1,13 +1,16 @@
 """spaCy components: thin wrappers that store the results of plain functions on the ``Doc``."""
 from __future__ import annotations
 
+# isort: off
+from . import _light  # noqa: F401  (first: keeps thinc from importing torch)
+# isort: on
+
 from pathlib import Path
 
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import _light  # noqa: F401  (before spacy: keeps torch out)
 from .citations import extract_citations
 from .records import FORMS, TRENDS, Span
 from .tokenise import doc_text

@@ -1,6 +1,10 @@
 """Compose the stages: document → spaCy ``Doc`` → :class:`~samspil.records.Result`."""
 from __future__ import annotations
 
+# isort: off
+from . import _light  # noqa: F401  (first: keeps thinc from importing torch)
+# isort: on
+
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -8,10 +12,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import (
-    _light,  # noqa: F401  (before spacy: keeps torch out)
-    factories,  # noqa: F401  (registers the components)
-)
+from . import factories  # noqa: F401  (registers the components)
 from .errors import IngestError
 from .ingest import DEFAULT_LIMITS, IngestLimits, read_bytes, read_document
 from .records import Document, Result

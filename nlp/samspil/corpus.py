@@ -392,8 +392,8 @@ def check_corpus(corpus_dir: Path | str | None = None, targets: dict[str, Any] |
                 err(f"label {lab} is positive in {c} documents, expected at least {targets['per_label']}")
         if with_cits < targets["with_citations"]:
             err(f"{with_cits} documents with citations and references, expected at least {targets['with_citations']}")
-        if words and (words[0] < 40 or words[-1] > 3500):
-            err(f"document lengths {words[0]}-{words[-1]} words, expected about 60-3,000")
+        if words and (words[0] < 60 or words[-1] > 3000):
+            err(f"document lengths {words[0]}-{words[-1]} words, expected 60-3,000")
     return report
 
 

@@ -1,9 +1,12 @@
 """Registrations of samspil's spaCy components (the ``spacy_factories`` entry points)."""
 from __future__ import annotations
 
+# isort: off
+from . import _light  # noqa: F401  (first: keeps thinc from importing torch)
+# isort: on
+
 from spacy.language import Language
 
-from . import _light  # noqa: F401  (before spacy: keeps torch out)
 from .components import CitationExtractor, LabelClassifier
 
 

@@ -6,6 +6,10 @@ lookup lemmatizer over the table of spacy-lookups-data.
 """
 from __future__ import annotations
 
+# isort: off
+from . import _light  # noqa: F401  (first: keeps thinc from importing torch)
+# isort: on
+
 import functools
 import json
 import re
@@ -18,8 +22,6 @@ from spacy.attrs import IDX, IS_SPACE, LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.strings import hash_string
 from spacy.tokens import Doc
-
-from . import _light  # noqa: F401  (before spacy: keeps torch out)
 
 #: Abbreviations whose full stop ends no sentence. "jf." and "bl.a." precede the
 #: very words that carry a citation or a label, so a split there would cut the
