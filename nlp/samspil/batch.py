@@ -162,7 +162,17 @@ def guess_year(text: str) -> int | None:
 
 
 def process(clf, item: Item, data: bytes | None, error: BaseException | None = None) -> dict[str, Any]:
-    """One output row: the classify JSONL object plus id, sha256, size, folder and year."""
+    """One output row: the classify JSONL object plus id, sha256, size, folder and year.
+
+    With ``data`` None the input is read here (in the worker), with the limits of ``clf``.
+    """
+    if data is None and error is None:
+        try:
+            data = read_item(item, clf.limits)
+        except errors.IngestError as exc:
+            data, error = b"", exc
+        except OSError as exc:
+            data, error = b"", errors.CorruptFileError(item.path, str(exc))
     doc_id, sha = content_id(item.path, data or b"")
     if error is not None:
         result = Result.failure(item.path, error)
@@ -393,10 +403,15 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], config: BatchConfig, on_r
 
 
 def _prepared(paths, config: BatchConfig, done, stats: BatchStats):
-    """Yield (item, data, error) for inputs not yet done; error rows of the walk itself as Results."""
+    """Yield (item, data, error) for inputs not yet done; error rows of the walk itself as Results.
+
+    On a fresh run nothing is done yet, so the workers read the files themselves
+    (data None); when resuming, each input is read and hashed here to skip what
+    the journal already holds.
+    """
     for entry in iter_items(paths, config):
         stats.total += 1
-        if isinstance(entry, Result):
+        if isinstance(entry, Result) or not done:
             yield entry, None, None
             continue
         try:
@@ -475,6 +490,11 @@ def _run_pool(paths, config: BatchConfig, done, emit, stats, process_fn=None) ->
                     lost = pending.pop(k, None)
                     if lost is not None:
                         item, data = lost
+                        if data is None:  # hash the real content, so that --resume recognises the row
+                            try:
+                                data = read_item(item, config.limits)
+                            except (errors.IngestError, OSError):
+                                data = b""
                         exc = errors.TimeoutError_(item.path, f"limit {config.timeout_s:g} s") if why == "timeout" else errors.WorkerDiedError(item.path)
                         emit(process(None, item, data, exc))
     finally:
