@@ -189,6 +189,14 @@ def process(clf, item: Item, data: bytes | None, error: BaseException | None = N
     return row
 
 
+def serialise(row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A row as its JSONL line and a small summary (path, error) for counting.
+
+    Workers serialise their own rows, so the parent only writes strings.
+    """
+    return json.dumps(row, ensure_ascii=False) + "\n", {"path": row["path"], "error": row["error"]}
+
+
 # ------------------------------------------------------------------ journal
 
 
@@ -235,7 +243,7 @@ def _worker_main(model: str | None, limits: IngestLimits, conn, process_fn=None)
             row = (process_fn or process)(clf, item, data)
         except Exception as exc:  # noqa: BLE001 - any failure is that document's error row
             row = process(clf, item, data, exc)
-        conn.send(("done", (key, row)))
+        conn.send(("done", (key, *serialise(row))))
 
 
 @dataclass
@@ -279,7 +287,7 @@ class _Pool:
         worker.conn.send((key, item, data))
 
     def poll(self, timeout: float = 0.2) -> list[tuple[str, Any]]:
-        """Events: ("done", (key, row)) and ("lost", (key, "timeout" | "died"))."""
+        """Events: ("done", (key, line, summary)) and ("lost", (key, "timeout" | "died"))."""
         from multiprocessing.connection import wait
 
         events: list[tuple[str, Any]] = []
@@ -359,6 +367,7 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], config: BatchConfig, on_r
     """Process every input under ``paths`` into ``config.out_dir``; see the module doc.
 
     Returns counts; every input gives exactly one row in ``results.jsonl``.
+    ``on_row`` is called with ``{"path", "error"}`` as each row is written.
     ``_process_fn`` replaces the per-document function in the workers (tests use it
     to make a worker die).
     """
@@ -379,12 +388,12 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], config: BatchConfig, on_r
     bar = _progress(config, total)
     with open(journal_path, "a", encoding="utf-8") as journal:
 
-        def emit(row: dict[str, Any]) -> None:
-            journal.write(json.dumps(row, ensure_ascii=False) + "\n")
+        def emit(line: str, summary: dict[str, Any]) -> None:
+            journal.write(line)
             journal.flush()
-            stats.count(row)
+            stats.count(summary)
             if on_row:
-                on_row(row)
+                on_row(summary)
             if bar is not None:
                 elapsed = max(time.monotonic() - started, 1e-6)
                 bar.update(0, advance=1, rate=f"{stats.done / elapsed:.1f}")
@@ -440,13 +449,13 @@ def _run_inline(paths, config: BatchConfig, done, emit, stats) -> None:
         if isinstance(entry, Result):
             key = (entry.path, hashlib.sha256(b"").hexdigest())
             if key not in done:
-                emit(_walk_error_row(entry))
+                emit(*serialise(_walk_error_row(entry)))
             continue
         try:
             row = process(clf, entry, data, error)
         except Exception as exc:  # noqa: BLE001
             row = process(clf, entry, data, exc)
-        emit(row)
+        emit(*serialise(row))
 
 
 def _run_pool(paths, config: BatchConfig, done, emit, stats, process_fn=None) -> None:
@@ -467,10 +476,10 @@ def _run_pool(paths, config: BatchConfig, done, emit, stats, process_fn=None) ->
                     break
                 if isinstance(entry, Result):
                     if (entry.path, hashlib.sha256(b"").hexdigest()) not in done:
-                        emit(_walk_error_row(entry))
+                        emit(*serialise(_walk_error_row(entry)))
                     continue
                 if error is not None:
-                    emit(process(None, entry, data, error))
+                    emit(*serialise(process(None, entry, data, error)))
                     continue
                 key += 1
                 pending[key] = (entry, data)
@@ -482,9 +491,9 @@ def _run_pool(paths, config: BatchConfig, done, emit, stats, process_fn=None) ->
                 pool.submit(worker, k, entry, data)
             for kind, payload in pool.poll():
                 if kind == "done":
-                    k, row = payload
+                    k, line, summary = payload
                     if pending.pop(k, None) is not None:
-                        emit(row)
+                        emit(line, summary)
                 else:
                     k, why = payload
                     lost = pending.pop(k, None)
@@ -496,7 +505,7 @@ def _run_pool(paths, config: BatchConfig, done, emit, stats, process_fn=None) ->
                             except (errors.IngestError, OSError):
                                 data = b""
                         exc = errors.TimeoutError_(item.path, f"limit {config.timeout_s:g} s") if why == "timeout" else errors.WorkerDiedError(item.path)
-                        emit(process(None, item, data, exc))
+                        emit(*serialise(process(None, item, data, exc)))
     finally:
         pool.close()
 
