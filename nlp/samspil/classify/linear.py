@@ -8,7 +8,6 @@ pickle), and :class:`Featurizer` is the one piece of code that turns a spaCy
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -21,7 +20,7 @@ from scipy import sparse
 from ..errors import ModelError
 from ..records import LABELS
 from ..tokenise import doc_text, lemma_index
-from .base import SentenceScores, sigmoid
+from .base import SentenceScores, read_manifest, sigmoid, write_manifest
 from .thresholds import Thresholds
 
 FORMAT_VERSION = 1
@@ -305,17 +304,15 @@ class LinearModel:
             str(path / "weights.safetensors"),
         )
         (path / "vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
-        manifest = {
+        write_manifest(path, {
             "format": "samspil-linear",
             "format_version": FORMAT_VERSION,
             "labels": list(self.labels),
             "thresholds": self.thresholds.to_dict(),
             "feature_config": asdict(self.config),
             "window_weight": self.window_weight,
-            "files": {name: _sha256(path / name) for name in ("weights.safetensors", "vocab.json")},
             **self.meta,
-        }
-        (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        }, ("weights.safetensors", "vocab.json"))
 
     @classmethod
     def load(cls, path: str | Path) -> LinearModel:
@@ -323,18 +320,7 @@ class LinearModel:
         from safetensors.numpy import load_file
 
         path = Path(path)
-        manifest_path = path / "manifest.json"
-        if not manifest_path.is_file():
-            raise ModelError(f"{path}: expected a model directory with manifest.json, found none. Train one with `make train` or pass the right path.")
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("format") != "samspil-linear":
-            raise ModelError(f"{path}: expected format 'samspil-linear', found {manifest.get('format')!r}")
-        for name, digest in manifest.get("files", {}).items():
-            if not (path / name).is_file():
-                raise ModelError(f"{path}: the manifest lists {name}, which is missing. Reinstall or retrain the model.")
-            actual = _sha256(path / name)
-            if actual != digest:
-                raise ModelError(f"{path}: {name} has sha256 {actual[:12]}…, the manifest expects {digest[:12]}…; the model was changed or damaged. Retrain it (`make train`) or reinstall.")
+        manifest = read_manifest(path, "samspil-linear")
         labels = tuple(manifest["labels"])
         unknown = [lab for lab in labels if lab not in LABELS]
         if unknown:
@@ -357,14 +343,6 @@ class LinearModel:
             window_weight=float(manifest.get("window_weight", 1.0)),
             meta=meta,
         )
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # ---------------------------------------------------------------------- training

@@ -7,26 +7,16 @@ thresholds and file hashes.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import ModelError
 from ..models import config_dir
+from .base import read_manifest, write_manifest
 from .thresholds import Thresholds
 
 CONFIG = config_dir() / "textcat.cfg"
-
-
-def _dir_hashes(path: Path) -> dict[str, str]:
-    import hashlib
-
-    out = {}
-    for f in sorted(p for p in path.rglob("*") if p.is_file() and p.name != "manifest.json"):
-        out[str(f.relative_to(path))] = hashlib.sha256(f.read_bytes()).hexdigest()
-    return out
 
 
 class TextcatModel:
@@ -51,20 +41,14 @@ class TextcatModel:
     def save(self, path: str | Path) -> None:
         path = Path(path)
         self.nlp.to_disk(path / "pipeline")
-        manifest = {"format": "samspil-textcat", "labels": list(self.labels), "thresholds": self.thresholds.to_dict(), **self.meta}
-        manifest["files"] = _dir_hashes(path)
-        (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_manifest(path, {"format": "samspil-textcat", "labels": list(self.labels), "thresholds": self.thresholds.to_dict(), **self.meta}, ("pipeline",))
 
     @classmethod
     def load(cls, path: str | Path) -> TextcatModel:
         import spacy
 
         path = Path(path)
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        if manifest.get("format") != "samspil-textcat":
-            raise ModelError(f"{path}: expected format 'samspil-textcat', found {manifest.get('format')!r}")
-        if _dir_hashes(path) != manifest.get("files"):
-            raise ModelError(f"{path}: the files differ from the hashes in manifest.json; retrain or reinstall the model")
+        manifest = read_manifest(path, "samspil-textcat")
         meta = {k: v for k, v in manifest.items() if k not in ("format", "labels", "thresholds", "files")}
         return cls(spacy.load(path / "pipeline"), tuple(manifest["labels"]), Thresholds.from_dict(manifest["thresholds"]), meta)
 

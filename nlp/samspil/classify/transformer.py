@@ -11,15 +11,13 @@ and file hashes, checked on load.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import ModelError
+from .base import read_manifest, write_manifest
 from .thresholds import Thresholds, tune_thresholds
 
 
@@ -46,11 +44,8 @@ class TransformerParams:
 def split_windows(text: str, tokenizer, max_length: int) -> list[str]:
     """Sentences grouped into windows of at most ``max_length`` model tokens (a longer
     sentence is its own window and is truncated by the tokenizer)."""
-    from ..tokenise import make_danish
-
     nlp = _sentence_nlp()
     sents = [s.text.strip() for s in nlp(text).sents if s.text.strip()] or [text]
-    del make_danish
     budget = max_length - 2
     lengths = [len(ids) for ids in tokenizer(sents, add_special_tokens=False)["input_ids"]]
     windows, current, used = [], [], 0
@@ -75,10 +70,6 @@ def _sentence_nlp():
 
         _NLP = make_danish(lemmas=False)
     return _NLP
-
-
-def _hashes(path: Path) -> dict[str, str]:
-    return {str(f.relative_to(path)): hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(path.rglob("*")) if f.is_file() and f.name != "manifest.json"}
 
 
 class TransformerModel:
@@ -115,23 +106,15 @@ class TransformerModel:
         path = Path(path)
         self.model.save_pretrained(path / "model", safe_serialization=True)
         self.tokenizer.save_pretrained(path / "model")
-        manifest = {"format": "samspil-transformer", "labels": list(self.labels), "thresholds": self.thresholds.to_dict(), "max_length": self.max_length, **self.meta}
-        manifest["files"] = _hashes(path)
-        (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_manifest(path, {"format": "samspil-transformer", "labels": list(self.labels), "thresholds": self.thresholds.to_dict(),
+                              "max_length": self.max_length, **self.meta}, ("model",))
 
     @classmethod
     def load(cls, path: str | Path) -> TransformerModel:
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         path = Path(path)
-        mf = path / "manifest.json"
-        if not mf.is_file():
-            raise ModelError(f"{path}: expected a transformer model directory with manifest.json")
-        manifest = json.loads(mf.read_text(encoding="utf-8"))
-        if manifest.get("format") != "samspil-transformer":
-            raise ModelError(f"{path}: expected format 'samspil-transformer', found {manifest.get('format')!r}")
-        if _hashes(path) != manifest.get("files"):
-            raise ModelError(f"{path}: the files differ from the hashes in manifest.json; the model was changed or damaged")
+        manifest = read_manifest(path, "samspil-transformer")
         model = AutoModelForSequenceClassification.from_pretrained(path / "model", use_safetensors=True)
         tokenizer = AutoTokenizer.from_pretrained(path / "model")
         meta = {k: v for k, v in manifest.items() if k not in ("format", "labels", "thresholds", "files", "max_length")}
