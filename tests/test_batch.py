@@ -21,6 +21,14 @@ from samspil.ingest import IngestLimits
 from samspil.testing import make_docx, make_encrypted_pdf, make_pdf, make_zip_bomb
 
 
+def _count_lines(path: Path) -> int:
+    try:
+        with open(path, "rb") as fh:
+            return sum(1 for _ in fh)
+    except FileNotFoundError:
+        return 0
+
+
 def _rows(out: Path) -> list[dict]:
     from samspil.batch import iter_rows
 
@@ -43,20 +51,26 @@ def test_kill_at_random_points_and_resume_gives_one_row_per_file(tmp_path, sente
         text = ". ".join(rng.sample(sentences, 3)) + f". Dokument {i}."
         (sub / f"dok{i:05d}.txt").write_text(text, encoding="utf-8")
     out = tmp_path / "ud"
+    journal = out / "results.jsonl"
     cmd = [sys.executable, "-m", "samspil", "batch", str(src), "--out", str(out), "--workers", "2", "--no-progress"]
     kills = 0
-    for attempt in range(6):
+    for attempt in range(4):
         proc = subprocess.Popen(cmd + (["--resume"] if attempt else []), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         if attempt < 3:
-            time.sleep(rng.uniform(2.5, 6.0))
+            # Kill the whole process group (parent and workers) once the journal has grown
+            # by a random number of rows: a kill in mid-run, wherever that falls.
+            start = _count_lines(journal)
+            target = start + rng.randint(20, 400)
+            deadline = time.monotonic() + 300
+            while proc.poll() is None and _count_lines(journal) < target and time.monotonic() < deadline:
+                time.sleep(0.05)
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)  # the whole process group: parent and workers
+                os.killpg(proc.pid, signal.SIGKILL)
                 kills += 1
             proc.wait()
         else:
             assert proc.wait(timeout=600) in (0, 1)
-            break
-    assert kills >= 1
+    assert kills == 3
     rows = _rows(out)
     counts = Counter(r["path"] for r in rows)
     assert len(counts) == n and set(counts.values()) == {1}
