@@ -16,7 +16,7 @@ from .records import FORMS, LABELS, TRENDS
 
 GROUPS = {"trends": TRENDS, "forms": FORMS, "all": LABELS}
 _METHODS = {
-    "linear": "TF-IDF over lemma unigrams and bigrams and character 3–5-grams of word forms; one logistic regression per label, Platt-calibrated by cross-validation; documents are scored whole and in overlapping windows of about 150 words (maximum, weighted by the tuned window weight); per-label thresholds tuned on dev.",
+    "linear": "TF-IDF over lemma unigrams and bigrams and character 3–5-grams of word forms; one logistic regression per label, Platt-calibrated by cross-validation; documents are scored whole and in overlapping windows of sentences (window size and weight tuned on dev; the document score is the maximum); per-label thresholds tuned on dev.",
     "spacy": "spaCy textcat_multilabel (TextCatBOW, uni- and bigrams) trained with `spacy train` from training/configs/textcat.cfg; documents scored whole and in windows (maximum); thresholds tuned on dev.",
     "transformer": "a transformers sequence classifier (multi-label) fine-tuned on sentence windows; document score is the maximum over windows; thresholds tuned on dev.",
 }
@@ -370,7 +370,7 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
         f"- Version {meta.get('version')}, trained {meta.get('created')}, backend `{meta.get('backend')}`.",
         f"- Data: the samspil corpus (sha256 `{str(meta.get('corpus_sha256'))[:16]}…`), {meta.get('n_train')} training and {meta.get('n_dev')} dev documents; evaluated on {metrics['documents']} {metrics['split']} documents.",
         f"- Method: {_METHODS.get(meta.get('backend'), meta.get('backend'))}",
-        f"- Tuning on dev: window weight {meta.get('tuning', {}).get('window_weight')}, dev micro-F1 {meta.get('tuning', {}).get('dev_micro_f1')}.",
+        f"- Tuning on dev: windows of {meta.get('tuning', {}).get('window_words', '–')} words, window weight {meta.get('tuning', {}).get('window_weight', '–')}, dev micro-F1 {meta.get('tuning', {}).get('dev_micro_f1')}.",
         "- Storage: `manifest.json` (labels, thresholds, hashes), `vocab.json`, `weights.safetensors`; nothing is unpickled.",
         "",
         "## Test figures",
