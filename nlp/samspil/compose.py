@@ -124,11 +124,10 @@ class Classifier:
         >>> "written_agreement" in r.forms
         True
         """
-        path = str(text_or_path) if isinstance(text_or_path, (str, os.PathLike)) and not isinstance(text_or_path, str) else None
         try:
             document = self.read(text_or_path)
         except IngestError as exc:
-            return Result.failure(path or str(text_or_path), exc)
+            return Result.failure(exc.path, exc)
         return self.classify_document(document)
 
     def classify_bytes(self, data: bytes, name: str) -> Result:
@@ -177,8 +176,7 @@ def _init_worker(model: str | None, limits: IngestLimits) -> None:
 
 def _work(item) -> Result:
     assert _WORKER is not None
-    r = _WORKER._safe(Path(item) if isinstance(item, str) and "\n" not in item and os.path.isfile(item) else item)
-    return r
+    return _WORKER._safe(item)
 
 
 def load(model: str | os.PathLike[str] | None = None, limits: IngestLimits = DEFAULT_LIMITS) -> Classifier:
