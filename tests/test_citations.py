@@ -34,6 +34,10 @@ from samspil.export import to_bibtex
         ("(La Cour, 2014a, s. 12-14)", [("La Cour, 2014a, s. 12-14", ("La Cour",), False, "2014a", "12-14")]),
         ("(Frederiksen, u.å.)", [("Frederiksen, u.å.", ("Frederiksen",), False, "u.å.", None)]),
         ("(Boje mfl., 2017b)", [("Boje mfl., 2017b", ("Boje",), True, "2017b", None)]),
+        ("(Pestoff 2012: 1105)", [("Pestoff 2012: 1105", ("Pestoff",), False, "2012", "1105")]),
+        ("(Ibsen 2019, 14-16)", [("Ibsen 2019, 14-16", ("Ibsen",), False, "2019", "14-16")]),
+        ("(Transport-, Bygnings- og Boligministeriet, 2018)", [("Transport-, Bygnings- og Boligministeriet, 2018", ("Transport-, Bygnings- og Boligministeriet",), False, "2018", None)]),
+        ("Thomsen 2017 har beskrevet", [("Thomsen 2017", ("Thomsen",), False, "2017", None)]),
     ],
 )
 def test_citation_table(text, expected):
@@ -75,6 +79,9 @@ def test_reference_fields():
     item = parse_reference("Ibsen, Bjarne & Levinsen, Klaus (2019). Foreninger og frivillige. Odense: Syddansk Universitet.")
     assert item["title"] == "Foreninger og frivillige"
     assert item["publisher"] == "Syddansk Universitet" and item["publisher-place"] == "Odense"
+    danish = parse_reference("Jensen, M. (2021). Kommunale puljer. Tidsskrift for Socialt Arbejde, årg. 12, nr. 3, s. 45-60.")
+    assert (danish["type"], danish["volume"], danish["issue"], danish["page"]) == ("article-journal", "12", "3", "45-60")
+    assert danish["author"] == [{"family": "Jensen", "given": "M."}]
     journal = parse_reference("Hansen, Mette (2020). Frivillige i velfærden. Tidsskrift for Arbejdsliv, 21(3), 45-60.")
     assert journal["type"] == "article-journal" and journal["volume"] == "21" and journal["issue"] == "3" and journal["page"] == "45-60"
     web = parse_reference("KL (2021). Frivillighed i kommunerne. https://www.kl.dk/frivillighed (hentet 12. marts 2023).")

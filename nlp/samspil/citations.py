@@ -41,7 +41,7 @@ _WORK_SPLIT_SEMI = re.compile(r"\s*;\s*")
 _WORK_SPLIT_AMP = re.compile(r"(?:(?<=\d)|(?<=\d[a-z])|(?<=å\.)|(?<=tryk))\s*&\s*(?=[A-ZÆØÅ])")
 _WORK = re.compile(
     rf"^(?P<authors>[^\d;()]{{1,200}}?)(?P<etal>,?\s+{_ETAL})?\s*,?\s+(?P<year>{_YEAR})(?:\s*,\s*(?P<year2>(?:{_YEAR})(?:\s*,\s*(?:{_YEAR}))*))?"
-    rf"(?:\s*[,:]\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?))?"
+    rf"(?:\s*[,:]\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d))?"
 )
 _NAME = r"(?:(?:von|van|de|du|La|Le|De|Van|Von|Di|Du|Mac)\s)?[A-ZÆØÅ][\w’'\-.]*[\w’']"
 _NAMES = rf"{_NAME}(?:\s{_NAME}){{0,2}}(?:(?:\s*,\s*|\s+og\s+|\s+&\s+|\s+and\s+){_NAME}(?:\s{_NAME}){{0,2}}){{0,5}}"
@@ -98,7 +98,7 @@ def _clean_authors(raw: str, loose: bool = False) -> tuple[tuple[str, ...], bool
         part = part.strip()
         if not part:
             continue
-        words = part.split()
+        words = [w.rstrip(",") for w in part.split()]  # "Transport-, Bygnings- og Boligministeriet"
         lead = 1 if len(words) > 1 and words[0] in ("von", "van", "de", "du", "da", "di", "la", "le") else 0
         if not _NAME_WORD.match(words[lead]):
             return None
@@ -161,7 +161,7 @@ def _parse_work(text: str, offset: int) -> list[Citation]:
     if parsed is None:
         return []
     authors, et_al = parsed
-    pages = m.group("pages") or m.group("pages2")
+    pages = m.group("pages") or m.group("pages2") or m.group("pages3")
     years = _years(m.group("year"), m.group("year2"))
     end = m.end()
     span = stripped[:end].rstrip(" ,;")
@@ -359,7 +359,9 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
 
 
 def _split_names(raw: str) -> list[dict[str, str]]:
-    raw = raw.strip().rstrip(".,:;").strip()
+    raw = raw.strip().rstrip(",:;").strip()
+    if raw.endswith(".") and not re.search(r"(?:^|[\s.\-])[A-ZÆØÅ]\.$", raw):
+        raw = raw[:-1]  # a full stop after the names, not an initial's
     raw = re.sub(rf"[,\s]*{_ETAL}$", "", raw).strip().rstrip(",")
     if not raw:
         return []
@@ -451,7 +453,7 @@ def parse_reference(entry: str) -> dict[str, Any]:
         item["title"] = text.rstrip(".")
         return item
     year = _normalise_year(ym.group("y") or ym.group("y2") or ym.group("y3"))
-    names = text[: ym.start()].rstrip(" (,.")
+    names = text[: ym.start()].rstrip(" (,")
     em = re.search(r"\s*\((?:red|eds?|Ed|Eds|Hrsg)\.?\)$", names)
     if em:
         editors = _split_names(names[: em.start()])
@@ -504,7 +506,8 @@ def _parse_tail(tail: str, item: dict[str, Any]) -> None:
         parts = re.split(r"(?<=[.?!])\s+", container, maxsplit=1)
         item["container-title"] = parts[0].strip().rstrip(".,")
         tail = parts[1] if len(parts) > 1 else ""
-    jm = re.match(r"(?P<j>[^,.]{2,150}?),?\s+(?:(?:årg\.|vol\.|bd\.)\s*)?(?P<v>\d+)\s*\((?P<i>[\w\-/]+)\)\s*[,:]?\s*(?:s\.\s*|pp\.\s*)?(?P<p>\d+\s*[-–]\s*\d+)?", tail)
+    jm = re.match(r"(?P<j>[^,.]{2,150}?),?\s+(?:(?:årg\.|vol\.|bd\.)\s*)?(?P<v>\d+)\s*\((?P<i>[\w\-/]+)\)\s*[,:]?\s*(?:s\.\s*|pp\.\s*)?(?P<p>\d+\s*[-–]\s*\d+)?", tail) or re.match(
+        r"(?P<j>[^,.]{2,150}?),\s*(?:årg\.|vol\.|Vol\.|bd\.)\s*(?P<v>\d+),\s*(?:nr\.|no\.|hæfte)\s*(?P<i>[\w\-/]+)(?:,\s*(?:s\.\s*|pp\.\s*)?(?P<p>\d+\s*[-–]\s*\d+))?", tail)
     if jm and item["type"] != "chapter":
         item["type"] = "article-journal"
         item["container-title"] = jm.group("j").strip()
