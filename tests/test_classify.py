@@ -121,3 +121,15 @@ def test_keyword_baseline():
     p = kb.predict_proba(["Vi søger tilskud og vil gerne i dialog."])
     assert p[0, LABELS.index("grants")] == 1 and p[0, LABELS.index("dialogue")] == 1 and p[0, LABELS.index("premises")] == 0
     assert len(FORMS) == 8
+
+
+def test_review_bands_are_narrow_where_the_model_is_reliable():
+    from samspil.classify.thresholds import tune_review_bands
+
+    y = np.array([[1, 1], [1, 1], [0, 0], [0, 0], [1, 1], [0, 0]])
+    p = np.array([[0.9, 0.55], [0.8, 0.45], [0.1, 0.52], [0.2, 0.48], [0.95, 0.6], [0.05, 0.4]])
+    th = tune_review_bands(y, p, Thresholds(("a", "b"), (0.5, 0.5)), target=0.95)
+    assert th.bands[0] == 0.0  # label a is always right
+    assert th.bands[1] > 0.0  # label b errs close to its threshold
+    again = Thresholds.from_dict(th.to_dict())
+    assert again.bands == th.bands and again.review(np.array([[0.5, 0.51]])).tolist() == [[False, True]]

@@ -11,32 +11,40 @@ class Thresholds:
     """Per-label thresholds and the "needs review" band around them.
 
     A label is predicted when its probability is at least its threshold; it is
-    flagged for review when the probability lies within ``band`` of the threshold
-    (on either side).
+    flagged for review when the probability lies within the band of the threshold
+    (on either side): ``bands`` per label where tuned, else ``band`` for all.
     """
 
     labels: tuple[str, ...]
     values: tuple[float, ...]
     band: float = 0.1
+    bands: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         if len(self.labels) != len(self.values):
             raise ValueError(f"expected one threshold per label ({len(self.labels)}), got {len(self.values)}")
         if not 0 <= self.band < 0.5:
             raise ValueError(f"band must lie in [0, 0.5), got {self.band}")
+        if self.bands is not None and (len(self.bands) != len(self.labels) or not all(0 <= b < 0.5 for b in self.bands)):
+            raise ValueError(f"expected one band in [0, 0.5) per label ({len(self.labels)}), got {self.bands}")
 
     def predict(self, proba: np.ndarray) -> np.ndarray:
         return proba >= np.asarray(self.values)
 
     def review(self, proba: np.ndarray) -> np.ndarray:
-        return np.abs(proba - np.asarray(self.values)) < self.band
+        band = np.asarray(self.bands) if self.bands is not None else self.band
+        return np.abs(proba - np.asarray(self.values)) < band
 
     def to_dict(self) -> dict:
-        return {"labels": list(self.labels), "values": [round(float(v), 4) for v in self.values], "band": self.band}
+        out = {"labels": list(self.labels), "values": [round(float(v), 4) for v in self.values], "band": self.band}
+        if self.bands is not None:
+            out["bands"] = [round(float(b), 4) for b in self.bands]
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> Thresholds:
-        return cls(tuple(data["labels"]), tuple(float(v) for v in data["values"]), float(data.get("band", 0.1)))
+        bands = tuple(float(b) for b in data["bands"]) if data.get("bands") is not None else None
+        return cls(tuple(data["labels"]), tuple(float(v) for v in data["values"]), float(data.get("band", 0.1)), bands)
 
 
 def tune_thresholds(y_true: np.ndarray, proba: np.ndarray, labels: tuple[str, ...], band: float = 0.1) -> Thresholds:
@@ -59,3 +67,28 @@ def tune_thresholds(y_true: np.ndarray, proba: np.ndarray, labels: tuple[str, ..
                 best, best_f1 = float(t), f1
         values.append(best)
     return Thresholds(labels, tuple(values), band)
+
+
+def tune_review_bands(y_true: np.ndarray, proba: np.ndarray, thresholds: Thresholds, target: float = 0.95, max_band: float = 0.2) -> Thresholds:
+    """Per label, the narrowest band outside which the label's decisions were right at
+    least ``target`` of the time on ``(y_true, proba)``; ``max_band`` where none is.
+
+    A case worker is asked to read the document exactly where the model is unreliable,
+    not for a fixed share of all labels.
+    """
+    from dataclasses import replace
+
+    grid = np.round(np.arange(0.0, max_band + 1e-9, 0.025), 3)
+    bands = []
+    for j, t in enumerate(thresholds.values):
+        chosen = max_band
+        for b in grid:
+            outside = np.abs(proba[:, j] - t) >= b
+            if outside.sum() == 0:
+                break
+            right = ((proba[outside, j] >= t) == (y_true[outside, j] == 1)).mean()
+            if right >= target:
+                chosen = float(b)
+                break
+        bands.append(chosen)
+    return replace(thresholds, bands=tuple(bands))
