@@ -39,15 +39,17 @@ _BRACKET = re.compile(r"\(([^()]{2,400})\)|\[([^\[\]]{2,400})\]")
 _WORK_SPLIT_SEMI = re.compile(r"\s*;\s*")
 # "&" after a year (or page number) starts a new work: "2017 & Andersen & Espersen, 2017".
 _WORK_SPLIT_AMP = re.compile(r"(?:(?<=\d)|(?<=\d[a-z])|(?<=å\.)|(?<=tryk))\s*&\s*(?=[A-ZÆØÅ])")
+_LOCATOR = r"(?:\s*,\s*(?:afsnit|kap\.|kapitel|bilag|§|note|tabel|figur)\s*[\w.]+)?"
 _WORK = re.compile(
     rf"^(?P<authors>[^\d;()]{{1,200}}?)(?P<etal>,?\s+{_ETAL})?\s*,?\s+(?P<year>{_YEAR})(?:\s*,\s*(?P<year2>(?:{_YEAR})(?:\s*,\s*(?:{_YEAR}))*))?"
     rf"(?:\s*[,:]\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d))?"
+    rf"{_LOCATOR}"
 )
 _NAME = r"(?:(?:von|van|de|du|La|Le|De|Van|Von|Di|Du|Mac)\s)?[A-ZÆØÅ][\w’'\-.]*[\w’']"
-_NAMES = rf"{_NAME}(?:\s{_NAME}){{0,2}}(?:(?:\s*,\s*|\s+og\s+|\s+&\s+|\s+and\s+){_NAME}(?:\s{_NAME}){{0,2}}){{0,5}}"
+_NAMES = rf"{_NAME}(?:\s(?:(?:for|i|af|til|om)\s)?{_NAME}){{0,3}}(?:(?:\s*,\s*|\s+og\s+|\s+&\s+|\s+and\s+){_NAME}(?:\s{_NAME}){{0,2}}){{0,5}}"
 _NARRATIVE = re.compile(
     rf"(?P<authors>{_NAMES})"
-    rf"(?P<etal>\s+{_ETAL})?\s+\((?P<inner>(?:{_YEAR})(?:\s*[,;]\s*(?:{_YEAR}))*(?:\s*,\s*{_PAGES})?)\)"
+    rf"(?P<etal>\s+{_ETAL})?\s+\((?P<inner>(?:{_YEAR})(?:\s*[,;]\s*(?:{_YEAR}))*(?:\s*,\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d))?)\)"
 )
 # "Thomsen 2017 har beskrevet", "Selsky & Parker, 2005 peger på", "beskrevet af Andersen & Hjort-Madsen, 2021."
 _REPORTING = (
@@ -84,7 +86,8 @@ def _clean_authors(raw: str, loose: bool = False) -> tuple[tuple[str, ...], bool
     lower-case words after a capitalised first word: "Udvalget for socialøkonomiske
     virksomheder".
     """
-    raw = raw.strip().rstrip(",").strip()
+    raw = re.sub(r"(?<=[a-zæøå])-\s*\n\s*(?=[a-zæøå])", "", raw)  # "Forbrugersty-\nrelsen"
+    raw = " ".join(raw.split()).rstrip(",").strip()
     et_al = False
     m = re.search(rf"[,\s]*{_ETAL}$", raw)
     if m:
@@ -209,7 +212,7 @@ def _strip_sentence_words(m: re.Match[str]) -> int:
     return pos
 
 
-_YEAR_ANCHOR = re.compile(r"(?<![\d\w])(?:1[6-9]\d\d|20\d\d)[a-z]?(?!\d)")
+_YEAR_ANCHOR = re.compile(r"(?<![\d\w])(?:1[6-9]\d\d|20\d\d)[a-z]?(?!\d)|u\.\s?å\.|i tryk|in press")
 
 
 def _windows_before_years(text: str, start: int, end: int, reach: int = 160) -> Iterator[tuple[int, int]]:
@@ -262,10 +265,12 @@ def _narrative(text: str, start: int, end: int, taken: list[tuple[int, int]]) ->
         authors, et_al = parsed
         inner = m.group("inner")
         pm = re.search(_PAGES, inner)
-        years = [_normalise_year(y.group()) for y in _YEAR_RE.finditer(inner[: pm.start()] if pm else inner)]
+        extra = m.group("pages2") or m.group("pages3")
+        cut = pm.start() if pm else (m.start("pages2") if m.group("pages2") else m.start("pages3") if m.group("pages3") else m.end("inner")) - m.start("inner")
+        years = [_normalise_year(y.group()) for y in _YEAR_RE.finditer(inner[:cut])]
         if not years:
             continue
-        pages = pm.group("pages") if pm else None
+        pages = pm.group("pages") if pm else extra
         if len(years) == 1:
             yield Citation(text[first : m.end()], first, m.end(), authors, et_al, years[0], pages, narrative=True)
         else:
@@ -334,28 +339,35 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
 
     An entry starts at a line that opens with a name and carries a year soon
     after; the lines after it belong to it until an empty line or the next such
-    start. A paragraph after an empty line that does not look like an entry
-    ("Senest opdateret 10-10-2019") is left out.
+    start. A line that follows a line ending mid-sentence (a lower-case word, a
+    comma, a hyphen: a PDF broke the entry there) continues the entry even if it
+    looks like a start. A paragraph after an empty line that does not look like
+    an entry ("Senest opdateret 10-10-2019") is left out.
     """
     entries: list[list[int]] = []
     pos = start
-    after_blank = True
     open_entry = False
+    previous = ""
     for line in text[start:end].split("\n"):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
         if not line.strip():
-            after_blank = True
             open_entry = False
             continue
-        if _ENTRY_START.match(line):
+        last = previous.split()[-1] if previous.strip() else ""
+        broken = (open_entry and bool(last) and (last[-1].islower() or last[-1] in ",;:-–&")
+                  and "/" not in last and not last.startswith(("www.", "doi:")))  # a URL ends an entry in lower case
+        if _ENTRY_START.match(line) and not broken:
             entries.append([line_start + (len(line) - len(line.lstrip())), line_end])
             open_entry = True
         elif open_entry and entries:
             entries[-1][1] = line_end
-        after_blank = False
-    del after_blank
+        previous = line.rstrip()
     return [(s, e) for s, e in entries]
+
+
+_NAME_PART = r"(?:[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ]?[a-zæøåéü]+)*|[A-ZÆØÅ]\.)"
+_NATURAL_NAME = re.compile(rf"{_NAME_PART}(?:\s{_NAME_PART}){{1,3}}")  # "Dorte Skot-Hansen", "Casper Hvenegaard Rasmussen"
 
 
 def _split_names(raw: str) -> list[dict[str, str]]:
@@ -375,8 +387,16 @@ def _split_names(raw: str) -> list[dict[str, str]]:
         if "-," in chunk or re.search(r"-\s+(?:og|&)\s", chunk):
             people.append({"literal": chunk})  # "Transport-, Bygnings- og Boligministeriet"
             continue
+        natural = [p for p in pieces[2:] if _NATURAL_NAME.fullmatch(p)]
+        if len(pieces) >= 3 and len(natural) == len(pieces) - 2:
+            # Chicago: "Jochumsen, Henrik, Casper Hvenegaard Rasmussen": the first
+            # name inverted, the others in natural order.
+            people.append({"family": pieces[0], "given": pieces[1]})
+            for name in natural:
+                words = name.split()
+                people.append({"family": words[-1], "given": " ".join(words[:-1])})
         # "Ibsen, B., Levinsen, K." — family, given, family, given ...
-        if len(pieces) >= 2 and all(len(p.split()) <= 4 for p in pieces):
+        elif len(pieces) >= 2 and all(len(p.split()) <= 4 for p in pieces):
             if len(pieces) % 2 == 1 and re.fullmatch(r"[A-ZÆØÅ][\w\-]+", pieces[-1]):
                 pieces.append("")
             for i in range(0, len(pieces) - 1, 2):
@@ -384,7 +404,7 @@ def _split_names(raw: str) -> list[dict[str, str]]:
                 if re.search(r"\b(?:red|eds?)\.?$", given):
                     given = re.sub(r"\s*\(?(?:red|eds?)\.?\)?$", "", given)
                 people.append({"family": family, "given": given} if given else {"family": family})
-        elif people and "family" in people[0] and re.fullmatch(r"(?:[A-ZÆØÅ][a-zæøåéü\-]+|[A-ZÆØÅ]\.)(?:\s(?:[A-ZÆØÅ][a-zæøåéü\-]+|[A-ZÆØÅ]\.)){1,2}", chunk):
+        elif people and "family" in people[0] and _NATURAL_NAME.fullmatch(chunk):
             words = chunk.split()  # "Defourny, Jacques & Marthe Nyssens": the second name in natural order
             people.append({"family": words[-1], "given": " ".join(words[:-1])})
         else:
@@ -412,7 +432,7 @@ def _tail_start(rest: str) -> int:
         r"(?<=[.?!])\s+I:?\s+\S",
         r"(?<=[.?!])\s+[^.?!]{2,150}?,?\s+(?:(?:årg\.|vol\.|Vol\.|bd\.)\s*)?\d+\s*\(",
         r"(?<=[.?!])\s+[^.?!]{2,150}?,\s+(?:årg\.|vol\.|Vol\.|bd\.|nr\.)\s*\d",
-        r"(?<=[.?!])\s+[A-ZÆØÅ][\w\-/]*(?:\s[A-ZÆØÅ][\w\-/]*)?(?:,\s?[A-Z]{2})?\.?\s?:\s",
+        r"(?<=[.?!])\s+(?:[A-ZÆØÅ][a-zæøå]{1,3}\.\s)?[A-ZÆØÅ][\w\-/]*(?:\s[A-ZÆØÅ][\w\-/]*)?(?:,\s?[A-Z]{2})?\.?\s?:\s",
         r"(?<=[.?!])\s+\d+\.\s*(?:udg|udgave|oplag)\.",
         r"(?<=[.?!])\s+[^.?!]{2,150}?,?\s+(?:nr\.\s*)?\(?\d+[A-Z]?\)?,\s*(?:s\.\s*)?\d+\s*[-–]\s*\d+",  # "Journal, 17, 61-80"
         r"(?<=[.?!])\s+[^.?!]{2,80}?\s+nr\.\s*\d",  # "Social Kritik nr. 147"
@@ -470,9 +490,14 @@ def parse_reference(entry: str) -> dict[str, Any]:
     else:
         item["issued"] = {"literal": year}
     rest = text[ym.end() :].lstrip(" ).:,")
-    cut = _tail_start(rest)
-    item["title"] = _EDITION.sub("", rest[:cut]).strip().rstrip(".").strip()
-    tail = rest[cut:].strip().lstrip(".").strip()
+    quoted = re.match(r"[\"“”«»]\s*(?P<t>[^\"“”«»]{1,400}?)\s*[\"“”«»]", rest)
+    if quoted:  # Chicago: "Title." Container ...
+        item["title"] = quoted.group("t").strip().rstrip(".").strip()
+        tail = rest[quoted.end() :].strip().lstrip(".").strip()
+    else:
+        cut = _tail_start(rest)
+        item["title"] = _EDITION.sub("", rest[:cut]).strip().rstrip(".").strip()
+        tail = rest[cut:].strip().lstrip(".").strip()
     _parse_tail(tail, item)
     if item["type"] in ("book", "report"):
         item["type"] = "book" if _BOOK_PUBLISHERS.search(item.get("publisher", "")) else "report"
@@ -530,12 +555,17 @@ def _parse_tail(tail: str, item: dict[str, Any]) -> None:
     if re.search(r"\b(?:rapport|report|notat|analyse|VIVE|KORA|SFI|arbejdspapir|working paper)\b", tail + " " + item.get("title", ""), re.I) and item["type"] == "book":
         item["type"] = "report"
     # Place: Publisher — "Kbh.: Hans Reitzels Forlag", "Odense: Syddansk Universitetsforlag".
-    for m in re.finditer(r"(?:^|[.,]\s+)(?P<place>[A-ZÆØÅ][\w\-/]*(?:\s[A-ZÆØÅ][\w\-/]+)?(?:,\s?[A-Z]{2})?\.?)\s?:\s*(?P<pub>[^.:]{2,200}?)(?:\.\s|\.$|,\s*s\.|$)", tail):
+    for m in re.finditer(r"(?:^|[.,]\s+)(?P<place>(?:[A-ZÆØÅ][a-zæøå]{1,3}\.\s)?[A-ZÆØÅ][\w\-/]*(?:\s[A-ZÆØÅ][\w\-/]+)?(?:,\s?[A-Z]{2})?\.?)\s?:\s*(?P<pub>[^.:]{2,200}?)(?:\.\s|\.$|,\s*s\.|$)", tail):
         place = m.group("place")
         if place.rstrip(".") in ("Serie", "Skriftserie", "Rapportserie", "I", "URL", "DOI", "Hentet", "Tilgængelig"):
             continue
         item["publisher-place"] = place
-        item["publisher"] = m.group("pub").strip().rstrip(".,")
+        publisher = m.group("pub").strip().rstrip(".,")
+        pages = re.search(r",\s*(?:s\.\s*)?(\d+\s*[-–]\s*\d+)$", publisher)
+        if pages:  # "Syddansk Universitetsforlag, 69-92" (a chapter's pages)
+            item.setdefault("page", pages.group(1).replace(" ", ""))
+            publisher = publisher[: pages.start()]
+        item["publisher"] = publisher
         break
     else:
         lone = re.search(r"(?:^|[.]\s+)(?P<place>København|Kbh\.|Aarhus|Århus|Odense|Aalborg|Roskilde|Frederiksberg|Esbjerg|Oslo|Stockholm|Bergen|London|Kolding|Vejle)\.?$", tail)
