@@ -46,7 +46,11 @@ _WORK = re.compile(
     rf"{_LOCATOR}"
 )
 _NAME = r"(?:(?:von|van|de|du|La|Le|De|Van|Von|Di|Du|Mac)\s)?[A-ZÆØÅ][\w’'\-.]*[\w’']"
-_NAMES = rf"{_NAME}(?:\s(?:(?:for|i|af|til|om)\s)?{_NAME}){{0,3}}(?:(?:\s*,\s*|\s+og\s+|\s+&\s+|\s+and\s+){_NAME}(?:\s{_NAME}){{0,2}}){{0,5}}"
+_SUSPENDED = r"(?:[A-ZÆØÅ][\w’'.]*-(?:,[ ][A-ZÆØÅ][\w’'.]*-)*[ ]og[ ])?"  # "Social- og Boligstyrelsen"
+_NAMES = (
+    rf"{_SUSPENDED}{_NAME}(?:[ ](?:(?:for|i|af|til|om)[ ])?{_NAME}){{0,3}}"
+    rf"(?:(?:[ ]*,[ ]*|[ ]+og[ ]+|[ ]+&[ ]+|[ ]+and[ ]+){_NAME}(?:[ ]{_NAME}){{0,2}}){{0,5}}"
+)
 _NARRATIVE = re.compile(
     rf"(?P<authors>{_NAMES})"
     rf"(?P<etal>\s+{_ETAL})?\s+\((?P<inner>(?:{_YEAR})(?:\s*[,;]\s*(?:{_YEAR}))*(?:\s*,\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d))?)\)"
@@ -441,6 +445,8 @@ def _tail_start(rest: str) -> int:
         r"(?<=[.?!])\s+[^.?!:]{1,60}?\s\d{2,4}:\d+",  # "Movements 2019:6", "Rapport 14:02"
         r"(?<=[.?!])\s+[\w\-]*[Rr]apport(?:en)?\b[^.?!]{0,30}\d",  # "KORA-rapport 11048"
         r"(?<=[.?!])\s+Frivilligrapporten\b",
+        # a last part that names a journal, an institute or a report series, alone or before a place
+        r"(?<=[.?!])\s+[^.?!]{0,60}(?:Institut|institut|Forum|Tidsskrift|tidsskrift|Sociologi|Review|Journal|Quarterly|[Ss]kriftserie|Report|[Rr]apport|Analyse|Forskning)\b[^.?!:]{0,40}\.?\s*(?:$|(?:[A-ZÆØÅ][a-zæøå]{1,3}\.\s)?[A-ZÆØÅ][\w\-/]*\s?:|Tilgængelig|https?://)",
         r"(?<=[.?!])\s+[^.?!]{2,60}\.\s+(?:https?://|www\.)",  # a site's name before its URL
         r"\s(?:https?://|www\.)",
         r"(?<=[.?!])\s+[A-ZÆØÅ][\w\-]+\.?$",
@@ -490,10 +496,11 @@ def parse_reference(entry: str) -> dict[str, Any]:
     else:
         item["issued"] = {"literal": year}
     rest = text[ym.end() :].lstrip(" ).:,")
-    quoted = re.match(r"[\"“”«»]\s*(?P<t>[^\"“”«»]{1,400}?)\s*[\"“”«»]", rest)
+    quoted = re.match(r"[\"“”«»]\s*(?P<t>[^\"“”«»]{1,400}?)\s*[\"“”«»]|['‘’](?P<t2>[^'‘’]{1,400}?)['‘’](?=[,.])", rest)
     if quoted:  # Chicago: "Title." Container ...
-        item["title"] = quoted.group("t").strip().rstrip(".").strip()
-        tail = rest[quoted.end() :].strip().lstrip(".").strip()
+        item["title"] = (quoted.group("t") or quoted.group("t2")).strip().rstrip(".").strip()
+        tail = rest[quoted.end() :].strip().lstrip(".,").strip()
+        tail = re.sub(r"^i\s+(?=[^()]{1,200}\((?:red|eds?)\.?\))", "I: ", tail)  # "i Ibsen, B. (red.)"
     else:
         cut = _tail_start(rest)
         item["title"] = _EDITION.sub("", rest[:cut]).strip().rstrip(".").strip()
@@ -613,6 +620,30 @@ def fold_name(name: str) -> str:
     return "".join(ch for ch in s if ch.isalnum())
 
 
+_LOOSE = (("aa", "a"), ("å", "a"), ("ø", "o"), ("oe", "o"), ("æ", "a"), ("ae", "a"), ("ü", "u"), ("ue", "u"), ("ö", "o"), ("ä", "a"))
+
+
+def loose_name(name: str) -> str:
+    """A looser key than :func:`fold_name`, for names spelt without Danish letters:
+    "Sorensen" and "Sørensen", "Mueller" and "Müller", "Aagaard" and "Ågaard" meet."""
+    s = name.casefold()
+    for a, b in _LOOSE:
+        s = s.replace(a, b)
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(ch for ch in s if ch.isalnum())
+
+
+def _name_keys(name: str) -> list[str]:
+    """Keys to try for a cited name, best first: as written, without a genitive
+    ("Socialstyrelsens", "KL's"), and loosely spelt."""
+    keys = [fold_name(name)]
+    base = re.sub(r"(?:'s|’s|s)$", "", name) if len(name) > 3 or "'" in name or "’" in name else name
+    if base != name:
+        keys.append(fold_name(base))
+    keys += ["~" + loose_name(name)] + (["~" + loose_name(base)] if base != name else [])
+    return keys
+
+
 def _first_name(ref: Reference) -> str | None:
     people = ref.csl.get("author") or ref.csl.get("editor") or []
     if not people:
@@ -623,27 +654,43 @@ def _first_name(ref: Reference) -> str | None:
 def link_citations(citations: list[Citation], references: list[Reference]) -> list[Citation]:
     """Point each citation at its reference: same first family name and year.
 
-    Names are folded (case, æ/ae, diacritics); a reference without authors is
-    matched on its first editor. A citation "2017" and entries "2017a"/"2017b"
-    stay unlinked (ambiguous); a citation "2017a" links to the "2017a" entry only.
+    Names are folded (case, æ/ae, diacritics); failing that, a genitive is dropped
+    ("Socialstyrelsens (2019)") and names are compared loosely ("Sorensen" and
+    "Sørensen"); an abbreviation matches an organisation whose name starts with it
+    ("BL" and "BL – Danmarks Almene Boliger"). A reference without authors is
+    matched on its first editor. A citation "2017" and entries "2017a"/"2017b" stay
+    unlinked (ambiguous); a citation "2017a" links to the "2017a" entry only. A
+    citation whose name matched through a genitive gets the base form as author.
     """
     index: dict[tuple[str, str], list[int]] = {}
-    last_word: dict[tuple[str, str], list[int]] = {}
     for i, ref in enumerate(references):
         name, year = _first_name(ref), ref.year
-        if name and year:
-            index.setdefault((fold_name(name), year.lower()), []).append(i)
-            last_word.setdefault((fold_name(name.split()[-1]), year.lower()), []).append(i)
+        if not (name and year):
+            continue
+        keys = {fold_name(name), fold_name(name.split()[-1]), "~" + loose_name(name), "~" + loose_name(name.split()[-1])}
+        first_word = name.split()[0]
+        if first_word.isupper() and len(first_word) >= 2:
+            keys.add(fold_name(first_word))
+        for key in keys:
+            index.setdefault((key, year.lower()), []).append(i)
     out = []
     for c in citations:
         first = c.authors[0] if c.authors else ""
-        key = (fold_name(first), c.year.lower())
-        hits = index.get(key) or last_word.get((fold_name(first.split()[-1]) if first else "", c.year.lower()), [])
+        hits: list[int] = []
+        for key in _name_keys(first) + ([fold_name(first.split()[-1])] if " " in first else []):
+            hits = sorted(set(index.get((key, c.year.lower()), [])))
+            if hits:
+                break
         if len(hits) > 1 and len(c.authors) > 1:
             # Two works by the same first author and year: the co-authors decide.
             named = [i for i in hits if _coauthors_match(c, references[i])]
             hits = named or hits
-        out.append(replace(c, reference=hits[0] if hits else None))
+        authors = c.authors
+        if hits and fold_name(first) != fold_name(_first_name(references[hits[0]]) or "") and re.search(r"(?:'s|’s|s)$", first):
+            base = re.sub(r"(?:'s|’s|s)$", "", first)
+            if fold_name(base) == fold_name(_first_name(references[hits[0]]) or "") or loose_name(base) == loose_name(_first_name(references[hits[0]]) or ""):
+                authors = (base, *c.authors[1:])
+        out.append(replace(c, reference=hits[0] if hits else None, authors=authors))
     return out
 
 
