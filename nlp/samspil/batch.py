@@ -142,6 +142,19 @@ def read_item(item: Item, limits: IngestLimits) -> bytes:
         return data
 
 
+def read_safely(item: Item, limits: IngestLimits) -> tuple[bytes, errors.IngestError | None]:
+    """``(data, None)``, or ``(b"", error)`` when the input cannot be read within the limits."""
+    try:
+        return read_item(item, limits), None
+    except errors.IngestError as exc:
+        return b"", exc
+    except OSError as exc:
+        return b"", errors.CorruptFileError(item.path, str(exc))
+
+
+_EMPTY_SHA = hashlib.sha256(b"").hexdigest()
+
+
 def content_id(path: str, data: bytes) -> tuple[str, str]:
     """``(id, sha256)``: the stable document id is a hash of path and content."""
     sha = hashlib.sha256(data).hexdigest()
@@ -167,12 +180,7 @@ def process(clf, item: Item, data: bytes | None, error: BaseException | None = N
     With ``data`` None the input is read here (in the worker), with the limits of ``clf``.
     """
     if data is None and error is None:
-        try:
-            data = read_item(item, clf.limits)
-        except errors.IngestError as exc:
-            data, error = b"", exc
-        except OSError as exc:
-            data, error = b"", errors.CorruptFileError(item.path, str(exc))
+        data, error = read_safely(item, clf.limits)
     doc_id, sha = content_id(item.path, data or b"")
     if error is not None:
         result = Result.failure(item.path, error)
@@ -423,12 +431,7 @@ def _prepared(paths, config: BatchConfig, done, stats: BatchStats):
         if isinstance(entry, Result) or not done:
             yield entry, None, None
             continue
-        try:
-            data, error = read_item(entry, config.limits), None
-        except errors.IngestError as exc:
-            data, error = b"", exc
-        except OSError as exc:
-            data, error = b"", errors.CorruptFileError(entry.path, str(exc))
+        data, error = read_safely(entry, config.limits)
         if (entry.path, hashlib.sha256(data).hexdigest()) in done:
             stats.skipped += 1
             continue
@@ -437,7 +440,7 @@ def _prepared(paths, config: BatchConfig, done, stats: BatchStats):
 
 def _walk_error_row(result: Result) -> dict[str, Any]:
     row = result.to_dict()
-    row.update(id=content_id(result.path, b"")[0], sha256=hashlib.sha256(b"").hexdigest(), bytes=0, folder=str(Path(result.path).parent), year=None)
+    row.update(id=content_id(result.path, b"")[0], sha256=_EMPTY_SHA, bytes=0, folder=str(Path(result.path).parent), year=None)
     return row
 
 
@@ -447,7 +450,7 @@ def _run_inline(paths, config: BatchConfig, done, emit, stats) -> None:
     clf = load(config.model, limits=config.limits)
     for entry, data, error in _prepared(paths, config, done, stats):
         if isinstance(entry, Result):
-            key = (entry.path, hashlib.sha256(b"").hexdigest())
+            key = (entry.path, _EMPTY_SHA)
             if key not in done:
                 emit(*serialise(_walk_error_row(entry)))
             continue
@@ -475,7 +478,7 @@ def _run_pool(paths, config: BatchConfig, done, emit, stats, process_fn=None) ->
                     exhausted = True
                     break
                 if isinstance(entry, Result):
-                    if (entry.path, hashlib.sha256(b"").hexdigest()) not in done:
+                    if (entry.path, _EMPTY_SHA) not in done:
                         emit(*serialise(_walk_error_row(entry)))
                     continue
                 if error is not None:
@@ -500,10 +503,7 @@ def _run_pool(paths, config: BatchConfig, done, emit, stats, process_fn=None) ->
                     if lost is not None:
                         item, data = lost
                         if data is None:  # hash the real content, so that --resume recognises the row
-                            try:
-                                data = read_item(item, config.limits)
-                            except (errors.IngestError, OSError):
-                                data = b""
+                            data = read_safely(item, config.limits)[0]
                         exc = errors.TimeoutError_(item.path, f"limit {config.timeout_s:g} s") if why == "timeout" else errors.WorkerDiedError(item.path)
                         emit(*serialise(process(None, item, data, exc)))
     finally:
@@ -606,10 +606,7 @@ def _dask_partition(index: int, items: list[Item], config: BatchConfig, done: se
     out.mkdir(parents=True, exist_ok=True)
     rows = []
     for item in items:
-        try:
-            data, error = read_item(item, config.limits), None
-        except errors.IngestError as exc:
-            data, error = b"", exc
+        data, error = read_safely(item, config.limits)
         if (item.path, hashlib.sha256(data).hexdigest()) in done:
             continue
         try:

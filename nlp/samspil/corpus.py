@@ -11,7 +11,6 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -410,6 +409,3 @@ def format_stats(stats: dict[str, Any]) -> str:
     lines.append(f"near-duplicate pairs within splits: {stats['near_duplicate_pairs_within_splits']}; modelled on a named page: {stats['modelled_on_a_page']}")
     return "\n".join(lines)
 
-
-def iter_texts(docs: Iterable[dict[str, Any]]) -> Iterable[str]:
-    return (d["text"] for d in docs)
