@@ -7,10 +7,12 @@ import shutil
 import numpy as np
 import pytest
 from scipy import sparse
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from samspil.classify.keywords import KeywordBaseline
-from samspil.classify.linear import FeatureConfig, LinearModel, LinearParams, fit_linear, idf_matches_sklearn, windows
+from samspil.classify.linear import FeatureConfig, LinearModel, LinearParams, fit_linear, token_table, windows
 from samspil.classify.thresholds import Thresholds, tune_thresholds
+from samspil.corpus import read_split
 from samspil.errors import ModelError
 from samspil.models import resolve_model
 from samspil.records import FORMS, LABELS, TRENDS
@@ -54,11 +56,42 @@ def test_unrelated_text_gets_no_label(clf):
     assert result.labels == ()
 
 
-def test_tfidf_matches_scikit_learn(model):
+def test_document_scored_as_in_training(model):
+    """The whole text is scored exactly as training scores it (TF-IDF from its counts),
+    and that TF-IDF is scikit-learn's."""
     nlp = make_danish()
-    counts = model.featurizer.counts(nlp("Foreningen låner lokaler af kommunen. Tilskud gives efter § 18."))
-    assert counts.shape == (2, len(model.vocab)) and counts.nnz > 0
-    assert idf_matches_sklearn(model, sparse.csr_matrix(counts)) < 1e-5
+    doc = nlp("Foreningen låner lokaler af kommunen. Kommunen giver tilskud til foreningen. Vi holder dialogmøde med kommunen hvert forår.")
+    counts = model.featurizer.counts(doc)
+    assert counts.shape == (3, len(model.vocab)) and counts.nnz > 0
+    total = sparse.csr_matrix(counts.sum(axis=0))
+    np.testing.assert_allclose(model.score_doc(doc).doc, model.proba_from_counts(total)[0], atol=1e-5)  # too short for windows
+    t = TfidfTransformer(sublinear_tf=True)
+    t.idf_ = model.idf.astype(np.float64)
+    np.testing.assert_allclose(model.tfidf(total).toarray(), t.transform(total).toarray(), atol=1e-5)
+
+
+def test_windows_scored_as_in_training(model):
+    """A long text's score is the larger of its own and its windows' (weighted), each
+    computed from its counts as training computes a text's."""
+    text = "\n\n".join(d["text"] for d in read_split("dev")[:3])
+    doc = make_danish()(text)
+    counts = model.featurizer.counts(doc)
+    bounds = windows(token_table(doc).words_per_sentence.tolist(), model.config.window_words)
+    assert len(bounds) > 3 and model.window_weight > 0
+    rows = [sparse.csr_matrix(counts.sum(axis=0))] + [sparse.csr_matrix(counts[a:b].sum(axis=0)) for a, b in bounds]
+    slow = model.proba_from_counts(sparse.vstack(rows).tocsr())
+    expected = np.maximum(slow[0], model.window_weight * slow[1:].max(axis=0))
+    np.testing.assert_allclose(model.score_doc(doc).doc, expected, atol=1e-5)
+
+
+def test_passages_scored_from_prefix_sums(model):
+    """Sentences and runs of sentences scored from prefix sums equal the passage formula
+    computed from their own counts."""
+    nlp = make_danish()
+    doc = nlp("Foreningen låner lokaler af kommunen. Tilskud gives efter § 18. Vi holder dialogmøde med forvaltningen hvert forår.")
+    counts = model.featurizer.counts(doc)
+    scored = model.score_doc(doc)
+    np.testing.assert_allclose(scored.proba, model.passage_proba_from_counts(counts), atol=1e-5)
 
 
 def test_evidence_points_into_the_text(clf):

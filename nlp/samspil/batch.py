@@ -259,18 +259,24 @@ class _Worker:
     proc: Any
     conn: Any
     ready: bool = False
-    task: tuple[int, float] | None = None  # (key, started)
+    tasks: list[int] = field(default_factory=list)  # keys sent, in order; the first is being worked on
+    since: float = 0.0  # when the first task started
 
 
 class _Pool:
     """Worker processes, each with its own pipe, and a watchdog.
 
-    The parent hands a task to an idle worker and so always knows which document
-    each worker holds: a task past the time limit, or a worker that dies (a
-    crash in a parser, the out-of-memory killer), becomes an error row for that
-    document, and a fresh worker takes the dead one's place. One pipe per worker
-    means a worker killed mid-message harms no other.
+    The parent hands tasks to the workers and so always knows which document
+    each worker holds: a worker works through its tasks in order, and the parent
+    sends the next one before the current one is done (``depth`` tasks in flight
+    per worker) so that no worker waits for the parent between documents. A task
+    past the time limit, or a worker that dies (a crash in a parser, the
+    out-of-memory killer), becomes an error row for the document it was working
+    on; its queued tasks go back to the others, and a fresh worker takes its
+    place. One pipe per worker means a worker killed mid-message harms no other.
     """
+
+    depth = 2
 
     def __init__(self, n: int, config: BatchConfig, process_fn=None) -> None:
         import multiprocessing as mp
@@ -288,39 +294,49 @@ class _Pool:
         return _Worker(p, parent)
 
     def idle(self) -> list[_Worker]:
-        return [w for w in self.workers if w.ready and w.task is None]
+        """Workers that can take another task, the least busy first."""
+        return sorted((w for w in self.workers if w.ready and len(w.tasks) < self.depth), key=lambda w: len(w.tasks))
 
     def submit(self, worker: _Worker, key: int, item: Item, data: bytes) -> None:
-        worker.task = (key, time.monotonic())
+        if not worker.tasks:
+            worker.since = time.monotonic()
+        worker.tasks.append(key)
         worker.conn.send((key, item, data))
 
     def poll(self, timeout: float = 0.2) -> list[tuple[str, Any]]:
-        """Events: ("done", (key, line, summary)) and ("lost", (key, "timeout" | "died"))."""
+        """Events: ("done", (key, line, summary)), ("lost", (key, "timeout" | "died")) for the
+        document a worker was on, and ("retry", key) for the tasks queued behind it."""
         from multiprocessing.connection import wait
 
         events: list[tuple[str, Any]] = []
         by_conn = {w.conn: w for w in self.workers}
         for conn in wait(list(by_conn), timeout=timeout):
             w = by_conn[conn]
-            try:
-                kind, payload = conn.recv()
-            except (EOFError, OSError):
-                continue  # died: handled below
-            if kind == "ready":
-                w.ready = True
-            else:
-                w.task = None
-                events.append(("done", payload))
+            while True:
+                try:
+                    kind, payload = conn.recv()
+                except (EOFError, OSError):
+                    break  # died: handled below
+                if kind == "ready":
+                    w.ready = True
+                else:
+                    if w.tasks and w.tasks[0] == payload[0]:
+                        w.tasks.pop(0)
+                    w.since = time.monotonic()
+                    events.append(("done", payload))
+                if not conn.poll():
+                    break
         now = time.monotonic()
         for i, w in enumerate(self.workers):
-            timed_out = w.task is not None and now - w.task[1] > self.config.timeout_s
+            timed_out = bool(w.tasks) and now - w.since > self.config.timeout_s
             if timed_out or not w.proc.is_alive():
                 if w.proc.is_alive():
                     w.proc.kill()
                 w.proc.join(5)
                 w.conn.close()
-                if w.task is not None:
-                    events.append(("lost", (w.task[0], "timeout" if timed_out else "died")))
+                if w.tasks:
+                    events.append(("lost", (w.tasks[0], "timeout" if timed_out else "died")))
+                    events.extend(("retry", k) for k in w.tasks[1:])
                 self.workers[i] = self._spawn()
         return events
 
@@ -487,13 +503,17 @@ def _run_pool(paths, config: BatchConfig, done, emit, stats, process_fn=None) ->
                 key += 1
                 pending[key] = (entry, data)
                 backlog.append((key, entry, data))
-            for worker in pool.idle():
-                if not backlog:
+            while backlog:
+                free = pool.idle()
+                if not free:
                     break
                 k, entry, data = backlog.pop(0)
-                pool.submit(worker, k, entry, data)
+                pool.submit(free[0], k, entry, data)
             for kind, payload in pool.poll():
-                if kind == "done":
+                if kind == "retry":
+                    if payload in pending:
+                        backlog.insert(0, (payload, *pending[payload]))
+                elif kind == "done":
                     k, line, summary = payload
                     if pending.pop(k, None) is not None:
                         emit(line, summary)

@@ -236,10 +236,10 @@ def _windows_before_years(text: str, start: int, end: int, reach: int = 160) -> 
         yield lo, hi
 
 
-def _bare(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> Iterator[Citation]:
+def _bare(text: str, wins: list[tuple[int, int]], taken: list[tuple[int, int]]) -> Iterator[Citation]:
     seen: set[int] = set()
     for pattern in (_BARE, _BARE_AFTER):
-        for m in (m for a, b in _windows_before_years(text, start, end) for m in pattern.finditer(text, a, b)):
+        for m in (m for a, b in wins for m in pattern.finditer(text, a, b)):
             if m.start() in seen:
                 continue
             seen.add(m.start())
@@ -254,9 +254,9 @@ def _bare(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> Iter
             yield Citation(text[s : m.end()], s, m.end(), authors, et_al, m.group("year"), pages, narrative=True)
 
 
-def _narrative(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> Iterator[Citation]:
+def _narrative(text: str, wins: list[tuple[int, int]], taken: list[tuple[int, int]]) -> Iterator[Citation]:
     seen: set[int] = set()
-    for m in (m for a, b in _windows_before_years(text, start, end) for m in _NARRATIVE.finditer(text, a, b)):
+    for m in (m for a, b in wins for m in _NARRATIVE.finditer(text, a, b)):
         if m.start() in seen or any(s <= m.start() < e for s, e in taken):
             continue
         seen.add(m.start())
@@ -297,9 +297,10 @@ def find_citations(text: str, end: int | None = None) -> list[Citation]:
     end = len(text) if end is None else end
     paren = list(_parenthetical(text, 0, end))
     taken = [(c.start, c.end) for c in paren]
-    narrative = list(_narrative(text, 0, end, taken))
+    wins = list(_windows_before_years(text, 0, end))
+    narrative = list(_narrative(text, wins, taken))
     taken += [(c.start, c.end) for c in narrative]
-    found = paren + narrative + list(_bare(text, 0, end, taken))
+    found = paren + narrative + list(_bare(text, wins, taken))
     found.sort(key=lambda c: c.start)
     out: list[Citation] = []
     for c in found:

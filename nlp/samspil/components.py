@@ -40,14 +40,15 @@ class CitationExtractor:
         return doc
 
 
-def select_evidence(text: str, spans, proba: np.ndarray, threshold: float, k: int = 3, stop: int | None = None) -> tuple[Span, ...]:
+def select_evidence(text: str, spans, proba: np.ndarray, threshold: float, k: int = 3, stop: int | None = None, words: np.ndarray | None = None) -> tuple[Span, ...]:
     """The best sentence for a label, and up to ``k - 1`` more whose score passes the threshold.
 
     Headings and fragments score high on little text, so sentences under eight
     words are ranked at a discount; sentences from ``stop`` on (the reference
-    list) are no evidence.
+    list) are no evidence. ``words`` (per sentence) is computed when not given.
     """
-    words = np.array([max(1, len(text[s:e].split())) for s, e in spans])
+    if words is None:
+        words = sentence_words(text, spans)
     rank_score = proba * np.minimum(1.0, words / 8.0)
     if stop is not None:
         rank_score = np.where(np.array([s for s, _ in spans]) >= stop, -1.0, rank_score)
@@ -66,6 +67,11 @@ def select_evidence(text: str, spans, proba: np.ndarray, threshold: float, k: in
         if len(chosen) == k:
             break
     return tuple(chosen)
+
+
+def sentence_words(text: str, spans) -> np.ndarray:
+    """Whitespace-separated words per sentence (at least 1)."""
+    return np.array([max(1, len(text[s:e].split())) for s, e in spans])
 
 
 class LabelClassifier:
@@ -103,9 +109,12 @@ class LabelClassifier:
         evidence = {}
         refs = doc._.references if Doc.has_extension("references") else ()
         stop = refs[0].start if refs else None
-        for j, lab in enumerate(labels):
-            if predicted[j] and len(scored.spans):
-                evidence[lab] = select_evidence(doc_text(doc), scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence, stop)
+        if predicted.any() and len(scored.spans):
+            text = doc_text(doc)
+            words = sentence_words(text, scored.spans)
+            for j, lab in enumerate(labels):
+                if predicted[j]:
+                    evidence[lab] = select_evidence(text, scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence, stop, words)
         doc._.evidence = evidence
         return doc
 

@@ -21,20 +21,21 @@ from .tokenise import TEXT_KEY, doc_text, make_danish
 TextOrPath = str | os.PathLike[str] | Document
 
 
-def pipeline(model: str | os.PathLike[str] | None = None, citations: bool = True, classifier: bool = True) -> Language:
+def pipeline(model: str | os.PathLike[str] | None = None, citations: bool = True, classifier: bool = True, lemmas: bool = True) -> Language:
     """The Danish spaCy pipeline with samspil's components.
 
     Args:
         model: classifier model name or directory; ``None`` for the default model.
         citations: add the citation extractor (``doc._.citations``, ``doc._.references``).
         classifier: add the label classifier (``doc._.trends``, ``doc._.forms``, ...).
+        lemmas: add the lemmatizer (``token.lemma_``); the classifier does not need it.
 
     >>> nlp = pipeline()
     >>> doc = nlp("Foreningen låner gymnastiksalen gratis af kommunen (Ibsen, 2019).")
     >>> [c.year for c in doc._.citations]
     ['2019']
     """
-    nlp = make_danish()
+    nlp = make_danish(lemmas=lemmas)
     if citations:
         nlp.add_pipe("samspil/citations")
     if classifier:
@@ -46,7 +47,7 @@ def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language (py3langid, model shipped in its package)."""
     import py3langid
 
-    sample = text[:600]
+    sample = text[:300]
     if not sample.strip():
         return "und"
     return py3langid.classify(sample)[0]
@@ -186,4 +187,5 @@ def load(model: str | os.PathLike[str] | None = None, limits: IngestLimits = DEF
     >>> "grants" in clf.labels
     True
     """
-    return Classifier(pipeline(model), limits=limits, model=str(model) if model else None)
+    # A Result holds no token attributes, so the classifier's pipeline leaves out the lemmatizer.
+    return Classifier(pipeline(model, lemmas=False), limits=limits, model=str(model) if model else None)

@@ -1,10 +1,18 @@
-"""The linear backend: TF-IDF over lemma and character n-grams, one calibrated
-logistic regression per label, scored on sentences, windows and the whole text.
+"""The linear backend: TF-IDF over lemma, bigram and character n-grams, one
+calibrated logistic regression per label, scored on sentences, windows and the whole text.
+
+The whole document and its windows are scored exactly as in training (sublinear
+TF times IDF, L2 normalised), all in one pass over arrays: words are counted per
+word type and window, then expanded into the types' cached feature indices. The
+sentences, which only rank evidence, are scored from prefix sums: per word type
+the sums of ``idf * coef`` and of ``idf**2`` over its features are cached, and a
+sentence's score is ``(sum of idf * coef) / sqrt(sum of idf**2)`` over its words,
+the exact TF-IDF score of a passage in which no feature occurs twice.
 
 Inference needs only NumPy and SciPy: the fitted vocabulary, IDF weights,
 coefficients and Platt parameters are stored as JSON and safetensors (no
 pickle), and :class:`Featurizer` is the one piece of code that turns a spaCy
-``Doc`` into counts, in training and in use alike.
+``Doc`` into features, in training and in use alike.
 """
 from __future__ import annotations
 
@@ -141,12 +149,11 @@ class Featurizer:
             self._cache[h] = hit
         return hit
 
-    def counts(self, doc, table: TokenTable | None = None) -> sparse.csr_matrix:
-        """``(n_sentences, n_features)`` counts of the document's sentences."""
+    def pairs(self, doc, table: TokenTable | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(sentence, feature)`` index pairs, one per occurrence of a feature in the document."""
         table = table or token_table(doc)
-        n_rows = len(table.spans)
         if len(table.lowers) == 0:
-            return sparse.csr_matrix((max(n_rows, 1), len(self.names)), dtype=np.float32)
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
         uniq, inverse = np.unique(table.lowers, return_inverse=True)
         strings = doc.vocab.strings
         typed = [self._type(h, strings) for h in uniq.tolist()]
@@ -155,10 +162,7 @@ class Featurizer:
         offsets = np.concatenate([[0], np.cumsum(lens)[:-1]])
         # Ragged gather: the feature indices of every token, token by token.
         tok_lens = lens[inverse]
-        total = int(tok_lens.sum())
-        tok_starts = offsets[inverse]
-        within = np.arange(total) - np.repeat(np.cumsum(tok_lens) - tok_lens, tok_lens)
-        cols = flat[np.repeat(tok_starts, tok_lens) + within]
+        cols = flat[_ragged_arange(offsets[inverse], tok_lens)]
         rows = np.repeat(table.sentence, tok_lens)
         if self.config.bigrams and len(self._bigram_keys) and len(inverse) > 1:
             lemma_of = np.array([t[1] for t in typed], dtype=np.int64)[inverse]
@@ -169,13 +173,68 @@ class Featurizer:
             hit = ok & (self._bigram_keys[pos] == keys)
             cols = np.concatenate([cols, self._bigram_cols[pos[hit]]])
             rows = np.concatenate([rows, table.sentence[:-1][hit]])
+        return rows, cols
+
+    def counts(self, doc, table: TokenTable | None = None) -> sparse.csr_matrix:
+        """``(n_sentences, n_features)`` counts of the document's sentences."""
+        table = table or token_table(doc)
+        n_rows = max(len(table.spans), 1)
+        rows, cols = self.pairs(doc, table)
         data = np.ones(len(cols), dtype=np.float32)
         m = sparse.csr_matrix((data, (rows, cols)), shape=(n_rows, len(self.names)), dtype=np.float32)
         m.sum_duplicates()
         return m
 
 
+def _ragged_arange(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(s, s + n) for s, n in zip(starts, lengths)])`` without the loop."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    ends = np.cumsum(lengths)
+    return np.arange(total) - np.repeat(ends - lengths - starts, lengths)
+
+
 _PAIR = 1 << 31
+
+
+class _TypeTable:
+    """Growing arrays of per-word-type sums, indexed by a slot per type hash, so that a
+    document's types are gathered with one fancy index instead of a loop."""
+
+    def __init__(self, n_labels: int, capacity: int = 4096) -> None:
+        self.n_labels = n_labels
+        self._capacity = capacity
+        self.clear()
+
+    def clear(self) -> None:
+        cap = self._capacity
+        self.slot: dict[int, int] = {}
+        self.a = np.zeros((cap, self.n_labels), np.float32)
+        self.q = np.zeros(cap, np.float32)
+        self.lemma = np.zeros(cap, np.int64)
+        self.offset = np.zeros(cap, np.int64)
+        self.length = np.zeros(cap, np.int64)
+        self.flat = np.zeros(cap * 16, np.int64)
+        self._used = 0
+
+    def add(self, h: int, idx: np.ndarray, a: np.ndarray, q: float, lemma: int) -> int:
+        i = len(self.slot)
+        if i == len(self.q):
+            for name in ("a", "q", "lemma", "offset", "length"):
+                old = getattr(self, name)
+                new = np.zeros((2 * len(old), *old.shape[1:]), old.dtype)
+                new[: len(old)] = old
+                setattr(self, name, new)
+        if self._used + len(idx) > len(self.flat):
+            new = np.zeros(max(2 * len(self.flat), self._used + len(idx)), np.int64)
+            new[: self._used] = self.flat[: self._used]
+            self.flat = new
+        self.flat[self._used : self._used + len(idx)] = idx
+        self.a[i], self.q[i], self.lemma[i], self.offset[i], self.length[i] = a, q, lemma, self._used, len(idx)
+        self._used += len(idx)
+        self.slot[h] = i
+        return i
 
 
 def doc_feature_names(doc, config: FeatureConfig) -> set[str]:
@@ -235,6 +294,9 @@ class LinearModel:
     def __post_init__(self) -> None:
         self.featurizer = Featurizer(self.vocab, self.config)
         self._coef_t = np.ascontiguousarray(self.coef.T.astype(np.float32))
+        self._w = np.ascontiguousarray(self._coef_t * self.idf.astype(np.float32)[:, None])
+        self._q = (self.idf.astype(np.float32) ** 2)
+        self._type_table = _TypeTable(len(self.labels))
 
     # -- scoring -----------------------------------------------------------
     def tfidf(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -252,29 +314,128 @@ class LinearModel:
         return x
 
     def proba_from_counts(self, counts: sparse.csr_matrix) -> np.ndarray:
-        """Calibrated probabilities for rows of counts."""
+        """Calibrated probabilities for rows of counts (the training path)."""
         decision = np.asarray(self.tfidf(counts) @ self._coef_t) + self.intercept
         return sigmoid(-(self.platt_a * decision + self.platt_b))
 
+    def passage_proba_from_counts(self, counts: sparse.csr_matrix) -> np.ndarray:
+        """What :meth:`score_doc` computes for sentences and windows, from their counts:
+        ``(c * idf) / sqrt(c @ idf**2)`` (equal to :meth:`proba_from_counts` when no
+        feature occurs twice in a row)."""
+        c = sparse.csr_matrix(counts, dtype=np.float64)
+        q = np.asarray(c @ (self.idf.astype(np.float64) ** 2)).ravel()
+        scale = np.where(q > 1e-9, np.maximum(q, 1e-9) ** -0.5, 0.0)
+        x = sparse.diags(scale) @ c.multiply(self.idf.reshape(1, -1).astype(np.float64))
+        decision = np.asarray(x @ self._coef_t.astype(np.float64)) + self.intercept
+        return sigmoid(-(self.platt_a * decision + self.platt_b)).astype(np.float32)
+
+    def _types(self, hashes: list[int], strings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per word type: the sum of ``idf * coef`` and of ``idf**2`` over its features,
+        its lemma id (for bigrams), and its feature indices (``offsets``, ``lengths``
+        into :attr:`_types_cache`'s flat array)."""
+        table = self._type_table
+        slots = [table.slot.get(h, -1) for h in hashes]
+        if -1 in slots:
+            if len(table.slot) + len(hashes) > self.config.max_cache:
+                table.clear()
+                slots = [-1] * len(hashes)
+            for i, h in enumerate(hashes):
+                if slots[i] < 0:
+                    idx, lemma_id = self.featurizer._type(h, strings)
+                    slots[i] = table.add(h, idx, self._w[idx].sum(axis=0), float(self._q[idx].sum()), lemma_id)
+        s = np.asarray(slots, dtype=np.int64)
+        return table.a[s], table.q[s], table.lemma[s], table.offset[s], table.length[s], table.flat
+
     def score_doc(self, doc) -> SentenceScores:
-        """Score the document, its windows and its sentences (one matrix product for all)."""
+        """Score the document and its windows (exactly as in training) and its sentences
+        (from prefix sums; see the module doc)."""
         table = token_table(doc)
-        counts = self.featurizer.counts(doc, table)
-        n = counts.shape[0]
+        n, n_labels = len(table.spans), len(self.labels)
+        if len(table.lowers) == 0:
+            empty = self.proba_from_counts(sparse.csr_matrix((1, len(self.vocab)), dtype=np.float32))[0]
+            return SentenceScores(table.spans, np.tile(empty, (n, 1)), empty)
+        uniq, inverse = np.unique(table.lowers, return_inverse=True)
+        a, q, lem, offsets, lens, flat_all = self._types(uniq.tolist(), doc.vocab.strings)
+        tok_a, tok_q = a[inverse], q[inverse]
+        # Bigrams: a feature of the second word of each known pair within a sentence.
+        feat = self.featurizer
+        bigram_cols = bigram_pos = np.zeros(0, np.int64)
+        if self.config.bigrams and len(feat._bigram_keys) and len(inverse) > 1:
+            lemma_of = lem[inverse]
+            ok = (table.sentence[:-1] == table.sentence[1:]) & (lemma_of[:-1] >= 0) & (lemma_of[1:] >= 0)
+            keys = lemma_of[:-1] * _PAIR + lemma_of[1:]
+            pos = np.searchsorted(feat._bigram_keys, keys)
+            pos[pos >= len(feat._bigram_keys)] = 0
+            hit = np.flatnonzero(ok & (feat._bigram_keys[pos] == keys))
+            bigram_cols, bigram_pos = feat._bigram_cols[pos[hit]], hit + 1
+            tok_a[bigram_pos] += self._w[bigram_cols]
+            tok_q[bigram_pos] += self._q[bigram_cols]
+        # Sentences: prefix sums (evidence only ranks them).
+        sent_a = np.zeros((n, n_labels), np.float32)
+        sent_q = np.zeros(n, np.float32)
+        present, starts = np.unique(table.sentence, return_index=True)
+        sent_a[present] = np.add.reduceat(tok_a, starts, axis=0)
+        sent_q[present] = np.add.reduceat(tok_q, starts)
+        sent_proba = self.proba_of_groups(sent_a, sent_q, [(i, i + 1) for i in range(n)])
+        # The document and its windows, exactly as training scores a text.
         words = table.words_per_sentence.tolist()
-        groups = [[(0, n)]]  # the whole document
+        groups = [(0, n)]
         if self.window_weight > 0 and sum(words) > 1.5 * self.config.window_words:
-            groups.append(windows(words, self.config.window_words))
-        bounds = [b for g in groups for b in g]
-        rows = np.repeat(np.arange(len(bounds)), [b - a for a, b in bounds])
-        cols = np.concatenate([np.arange(a, b) for a, b in bounds])
-        agg = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(bounds), n))
-        proba = self.proba_from_counts(sparse.vstack([counts, agg @ counts], format="csr"))
-        sent_proba = proba[:n] if len(table.spans) else np.zeros((0, len(self.labels)))
-        doc_proba = proba[n]
-        if len(bounds) > 1:
-            doc_proba = np.maximum(doc_proba, self.window_weight * proba[n + 1 :].max(axis=0))
+            groups += windows(words, self.config.window_words)
+        proba = self._exact(table, inverse, offsets, lens, flat_all, bigram_pos, bigram_cols, groups)
+        doc_proba = proba[0]
+        if len(groups) > 1:
+            doc_proba = np.maximum(doc_proba, self.window_weight * proba[1:].max(axis=0))
         return SentenceScores(table.spans, sent_proba, doc_proba)
+
+    def _exact(self, table: TokenTable, inverse, offsets, lens, flat_all, bigram_pos, bigram_cols, groups) -> np.ndarray:
+        """Probabilities of runs of sentences from their feature counts (TF-IDF as in
+        training), computed for all runs at once: words are counted per type and run,
+        then expanded into the types' features."""
+        n_groups, n_feat, n_types = len(groups), len(self.vocab), len(offsets)
+        sentence = table.sentence
+        first = np.fromiter((g[0] for g in groups), dtype=np.int64, count=n_groups)
+        last = np.fromiter((g[1] for g in groups), dtype=np.int64, count=n_groups)
+        tok_lo, tok_hi = np.searchsorted(sentence, first), np.searchsorted(sentence, last)
+        take = _ragged_arange(tok_lo, tok_hi - tok_lo)
+        type_keys, type_counts = np.unique(np.repeat(np.arange(n_groups), tok_hi - tok_lo) * n_types + inverse[take], return_counts=True)
+        group_of, type_of = np.divmod(type_keys, n_types)
+        n_feats = lens[type_of]
+        feats = flat_all[_ragged_arange(offsets[type_of], n_feats)]
+        keys = np.repeat(group_of, n_feats) * n_feat + feats
+        weights = np.repeat(type_counts, n_feats)
+        if len(bigram_pos):
+            big_lo, big_hi = np.searchsorted(bigram_pos, tok_lo), np.searchsorted(bigram_pos, tok_hi)
+            pick = _ragged_arange(big_lo, big_hi - big_lo)
+            keys = np.concatenate([keys, np.repeat(np.arange(n_groups), big_hi - big_lo) * n_feat + bigram_cols[pick]])
+            weights = np.concatenate([weights, np.ones(len(pick), np.int64)])
+        keys, where = np.unique(keys, return_inverse=True)
+        group, col = np.divmod(keys, n_feat)
+        value = np.bincount(where, weights).astype(np.float32)
+        if self.config.sublinear_tf:
+            value = np.log(value) + np.float32(1.0)
+        value *= self.idf[col]
+        norms = np.sqrt(np.bincount(group, value * value, minlength=n_groups)).astype(np.float32)
+        norms[norms == 0] = 1.0
+        decision = np.zeros((n_groups, len(self.labels)), dtype=np.float32)
+        if len(keys):
+            present = np.flatnonzero(np.bincount(group, minlength=n_groups))
+            decision[present] = np.add.reduceat(self._coef_t[col] * value[:, None], np.searchsorted(group, present), axis=0)
+        decision = decision / norms[:, None] + self.intercept
+        return sigmoid(-(self.platt_a * decision + self.platt_b))
+
+    def proba_of_groups(self, sent_a: np.ndarray, sent_q: np.ndarray, groups: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Probabilities of runs of sentences ``(first, last_exclusive)`` from the sentences'
+        sums of ``idf * coef`` and ``idf**2`` (see :meth:`passage_proba_from_counts`)."""
+        cum_a = np.vstack([np.zeros((1, sent_a.shape[1]), np.float64), np.cumsum(sent_a, axis=0, dtype=np.float64)])
+        cum_q = np.concatenate([[0.0], np.cumsum(sent_q, dtype=np.float64)])
+        first = np.fromiter((g[0] for g in groups), dtype=np.int64, count=len(groups))
+        last = np.fromiter((g[1] for g in groups), dtype=np.int64, count=len(groups))
+        num = cum_a[last] - cum_a[first]
+        q = cum_q[last] - cum_q[first]
+        scale = np.where(q > 1e-9, np.maximum(q, 1e-9) ** -0.5, 0.0)
+        decision = (num * scale[:, None]).astype(np.float32) + self.intercept
+        return sigmoid(-(self.platt_a * decision + self.platt_b))
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Document probabilities for raw texts (tokenised with samspil's Danish pipeline)."""
@@ -321,6 +482,8 @@ class LinearModel:
 
         path = Path(path)
         manifest = read_manifest(path, "samspil-linear")
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise ModelError(f"{path}: expected a samspil-linear model of format version {FORMAT_VERSION}, found version {manifest.get('format_version')}; retrain it with this samspil (`samspil train`).")
         labels = tuple(manifest["labels"])
         unknown = [lab for lab in labels if lab not in LABELS]
         if unknown:
@@ -390,6 +553,7 @@ def fit_linear(docs: Sequence, y: np.ndarray, labels: tuple[str, ...], params: L
     featurizer = Featurizer(vocab, config)
     counts = sparse.vstack([sparse.csr_matrix(featurizer.counts(d).sum(axis=0)) for d in docs]).tocsr()
     tfidf = TfidfTransformer(sublinear_tf=config.sublinear_tf).fit(counts)
+    idf = tfidf.idf_.astype(np.float32)
     x = tfidf.transform(counts)
     coef = np.zeros((len(labels), len(vocab)), dtype=np.float32)
     intercept = np.zeros(len(labels), dtype=np.float32)
@@ -410,7 +574,7 @@ def fit_linear(docs: Sequence, y: np.ndarray, labels: tuple[str, ...], params: L
     return LinearModel(
         labels=labels,
         vocab=vocab,
-        idf=tfidf.idf_.astype(np.float32),
+        idf=idf,
         coef=coef,
         intercept=intercept,
         platt_a=a,
@@ -418,16 +582,3 @@ def fit_linear(docs: Sequence, y: np.ndarray, labels: tuple[str, ...], params: L
         thresholds=Thresholds(labels, tuple(0.5 for _ in labels)),
         config=config,
     )
-
-
-def idf_matches_sklearn(model: LinearModel, counts: sparse.csr_matrix) -> float:
-    """Largest absolute difference between our TF-IDF and scikit-learn's (for tests)."""
-    from sklearn.feature_extraction.text import TfidfTransformer
-
-    t = TfidfTransformer(sublinear_tf=model.config.sublinear_tf)
-    t.idf_ = model.idf.astype(np.float64)
-    ours = model.tfidf(counts).toarray()
-    theirs = t.transform(counts).toarray()
-    return float(np.abs(ours - theirs).max()) if ours.size else 0.0
-
-
