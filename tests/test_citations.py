@@ -38,6 +38,11 @@ from samspil.export import to_bibtex
         ("(Ibsen 2019, 14-16)", [("Ibsen 2019, 14-16", ("Ibsen",), False, "2019", "14-16")]),
         ("(Transport-, Bygnings- og Boligministeriet, 2018)", [("Transport-, Bygnings- og Boligministeriet, 2018", ("Transport-, Bygnings- og Boligministeriet",), False, "2018", None)]),
         ("Thomsen 2017 har beskrevet", [("Thomsen 2017", ("Thomsen",), False, "2017", None)]),
+        ("(Frivilligrådet, 2017a, s. 8; 2017b)", [("Frivilligrådet, 2017a, s. 8", ("Frivilligrådet",), False, "2017a", "8"), ("2017b", ("Frivilligrådet",), False, "2017b", None)]),
+        ("som Boje og Holt (red.) (2021) samler", [("Boje og Holt (red.) (2021)", ("Boje", "Holt"), False, "2021", None)]),
+        ("Ifølge De Vries (2019) er", [("De Vries (2019)", ("De Vries",), False, "2019", None)]),
+        ("som Lund og la Cour (2019) viser", [("Lund og la Cour (2019)", ("Lund", "la Cour"), False, "2019", None)]),
+        ("hvad de\nMøller og Krog (2019) kalder", [("Møller og Krog (2019)", ("Møller", "Krog"), False, "2019", None)]),
     ],
 )
 def test_citation_table(text, expected):
@@ -100,6 +105,36 @@ def test_linking_is_tolerant_of_ae_and_disambiguates_suffixes():
     cits, _ = extract_citations(text)
     assert [c.reference for c in cits] == [0, 1]
     assert fold_name("Hjære") == fold_name("Hjaere")
+
+
+@pytest.mark.parametrize(
+    "cited,entries,target",
+    [
+        # an abbreviation read off the organisation's name
+        ("(DST, 2022)", ["Danmarks Statistik (2022). Frivilligt arbejde. København: Danmarks Statistik.", "Dahl, Søren (2022). Noget andet. Aarhus: Klim."], 0),
+        ("(KFST, 2021)", ["Konkurrence- og Forbrugerstyrelsen (2021): Markedsdialog. Valby: KFST."], 0),
+        # the other name an entry gives in brackets
+        ("(FriSe, 2020)", ["Frivilligcentre og Selvhjælp Danmark (FriSe) (2020). Frivilligcentrene. Vejle: FriSe."], 0),
+        ("(Kommunernes Landsforening, 2020)", ["KL (Kommunernes Landsforening) (2020). Frivillighed. København: KL."], 0),
+        ("(Landsbyggefonden, 2019)", ["Landsbyggefonden [LBF] (2019). Regulativ. København: LBF."], 0),
+        # a particle before the name, and a genitive
+        ("som von Hausens (2018) studie", ["Hausen, Friederike von (2018). Partnerschaften. Berlin: Springer."], 0),
+        # m.fl. points to the work with several authors, one name to the single-author work
+        ("(Nielsen m.fl., 2020)", ["Nielsen, J. (2020). Et. Odense: SDU.", "Nielsen, J., Storgaard, M. & Bæk, L. (2020). To. Odense: SDU."], 1),
+        ("(Nielsen, 2020)", ["Nielsen, J., Storgaard, M. & Bæk, L. (2020). To. Odense: SDU.", "Nielsen, J. (2020). Et. Odense: SDU."], 1),
+        # editors named in the citation point to the edited book, not the editor's chapter
+        ("som Bech og Holt (red.) (2021) samler", ["Bech, Lene. 2021. \"Indledning.\" I Velfærdens former, redigeret af Lene Bech og Peter Holt, 1-20. Odense: SDU.", "Bech, Lene, og Peter Holt, red. 2021. Velfærdens former. Odense: Syddansk Universitetsforlag."], 1),
+        # capital U.å. in the entry
+        ("(Kulturhusene i Danmark, u.å.)", ["Kulturhusene i Danmark. U.å. \"Gode driftsaftaler.\" Hentet 2. november 2023."], 0),
+        # an abbreviation that fits two entries of the year is left unlinked
+        ("(DS, 2022)", ["Danmarks Statistik (2022). Tal. København: DST.", "Dansk Skoleidræt (2022). Idræt. Odense: DS."], None),
+    ],
+)
+def test_linking_hard_cases(cited, entries, target):
+    text = f"Tekst {cited} slutter.\n\nLitteratur\n" + "\n".join(entries) + "\n"
+    cits, refs = extract_citations(text)
+    assert len(refs) == len(entries) and len(cits) == 1
+    assert cits[0].reference == target
 
 
 def test_bibtex_export():

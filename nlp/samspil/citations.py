@@ -20,7 +20,7 @@ from .records import Citation, Reference
 
 # ------------------------------------------------------------------ vocabulary
 
-_YEAR = r"(?:1[6-9]\d\d|20\d\d)[a-z]?|u\.\s?å\.?|i tryk|in press|n\.d\."
+_YEAR = r"(?:1[6-9]\d\d|20\d\d)[a-z]?|[uU]\.\s?å\.?|i tryk|in press|n\.d\."
 _YEAR_RE = re.compile(rf"(?<![\d\w])(?:{_YEAR})(?![\d])")
 _PAGES = r"(?:s\.|ss\.|side|sider|pp?\.)\s?(?P<pages>\d+(?:\s?[-–]\s?\d+)?(?:\s?(?:ff?\.))?)"
 _ETAL = r"(?:et\s?al\.?|m\.\s?fl\.?|mfl\.?|med\s+flere)"
@@ -45,7 +45,7 @@ _WORK = re.compile(
     rf"(?:\s*[,:]\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d))?"
     rf"{_LOCATOR}"
 )
-_NAME = r"(?:(?:von|van|de|du|La|Le|De|Van|Von|Di|Du|Mac)\s)?[A-ZÆØÅ][\w’'\-.]*[\w’']"
+_NAME = r"(?:(?:von|van|de|du|la|le|La|Le|De|Van|Von|Di|Du|Mac)[ ])?[A-ZÆØÅ][\w’'\-.]*[\w’']"
 _SUSPENDED = r"(?:[A-ZÆØÅ][\w’'.]*-(?:,[ ][A-ZÆØÅ][\w’'.]*-)*[ ]og[ ])?"  # "Social- og Boligstyrelsen"
 _NAMES = (
     rf"{_SUSPENDED}{_NAME}(?:[ ](?:(?:for|i|af|til|om)[ ])?{_NAME}){{0,3}}"
@@ -53,7 +53,7 @@ _NAMES = (
 )
 _NARRATIVE = re.compile(
     rf"(?P<authors>{_NAMES})"
-    rf"(?P<etal>\s+{_ETAL})?\s+\((?P<inner>(?:{_YEAR})(?:\s*[,;]\s*(?:{_YEAR}))*(?:\s*,\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d))?)\)"
+    rf"(?P<etal>\s+{_ETAL})?(?:\s+\((?:red|eds?)\.\))?\s+\((?P<inner>(?:{_YEAR})(?:\s*[,;]\s*(?:{_YEAR}))*(?:\s*,\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d))?)\)"
 )
 # "Thomsen 2017 har beskrevet", "Selsky & Parker, 2005 peger på", "beskrevet af Andersen & Hjort-Madsen, 2021."
 _REPORTING = (
@@ -186,6 +186,9 @@ def _parse_work(text: str, offset: int) -> list[Citation]:
     return out
 
 
+_YEAR_ONLY = re.compile(rf"\s*(?P<work>(?P<year>{_YEAR})(?:\s*,\s*{_PAGES})?)\s*$")
+
+
 def _parenthetical(text: str, start: int, end: int) -> Iterator[Citation]:
     for m in _BRACKET.finditer(text, start, end):
         group = 1 if m.group(1) is not None else 2
@@ -193,6 +196,7 @@ def _parenthetical(text: str, start: int, end: int) -> Iterator[Citation]:
         if not _YEAR_RE.search(inner):
             continue  # "(§ 18)", "(bilag 2)"
         pos = 0
+        previous: Citation | None = None
         for chunk in _WORK_SPLIT_SEMI.split(inner):
             chunk_start = inner.index(chunk, pos)
             pos = chunk_start + len(chunk)
@@ -200,14 +204,27 @@ def _parenthetical(text: str, start: int, end: int) -> Iterator[Citation]:
             for work in _WORK_SPLIT_AMP.split(chunk):
                 work_start = chunk.index(work, sub_pos)
                 sub_pos = work_start + len(work)
-                yield from _parse_work(work, inner_start + chunk_start + work_start)
+                found = _parse_work(work, inner_start + chunk_start + work_start)
+                if not found and previous is not None:
+                    # "(Frivilligrådet, 2017a, s. 8; 2017b)": a year alone continues the authors before it.
+                    m = _YEAR_ONLY.match(work)
+                    if m:
+                        at = inner_start + chunk_start + work_start + m.start("work")
+                        found = [Citation(m.group("work"), at, at + len(m.group("work")), previous.authors, previous.et_al,
+                                          _normalise_year(m.group("year")), m.group("pages"))]
+                if found:
+                    previous = found[-1]
+                yield from found
 
 
 def _strip_sentence_words(m: re.Match[str]) -> int:
     """Offset of the first real name in a narrative match: "Som Ibsen (2019)" starts at "Ibsen"."""
     pos = m.start("authors")
-    for word in re.finditer(r"\S+", m.group("authors")):
+    words = list(re.finditer(r"\S+", m.group("authors")))
+    for k, word in enumerate(words):
         if word.group() in _SENTENCE_WORDS:
+            if word.group() == "De" and k + 1 < len(words) and words[k + 1].group()[:1].isupper():
+                break  # "De Vries (2019)": a particle, not the pronoun
             pos = m.start("authors") + word.end()
             continue
         break
@@ -481,11 +498,16 @@ def parse_reference(entry: str) -> dict[str, Any]:
         return item
     year = _normalise_year(ym.group("y") or ym.group("y2") or ym.group("y3"))
     names = text[: ym.start()].rstrip(" (,")
-    em = re.search(r"\s*\((?:red|eds?|Ed|Eds|Hrsg)\.?\)$", names)
+    em = re.search(r",?\s*(?:\((?:red|eds?|Ed|Eds|Hrsg)\.?\)|\b(?:red|eds?|Hrsg)\.)$", names)
+    alias = None if em else re.search(r"\s*(?:\(([^()]{2,60})\)|\[([^\[\]]{2,60})\])$", names)
     if em:
         editors = _split_names(names[: em.start()])
         if editors:
             item["editor"] = editors
+    elif alias and "," not in names:
+        # "Frivilligcentre og Selvhjælp Danmark (FriSe)", "KL (Kommunernes Landsforening)":
+        # one organisation and its other name, which linking uses.
+        item["author"] = [{"literal": names[: alias.start()].strip()}]
     else:
         authors = _split_names(names)
         if authors:
@@ -634,14 +656,33 @@ def loose_name(name: str) -> str:
     return "".join(ch for ch in s if ch.isalnum())
 
 
+_PARTICLES = ("von ", "van ", "de ", "du ", "da ", "di ", "la ", "le ", "der ", "den ")
+
+
+def _bare_name(name: str) -> str:
+    """A name without a leading particle: "von Hausen" → "Hausen", "la Cour" → "Cour"."""
+    lower = name.lower()
+    for p in _PARTICLES:
+        if lower.startswith(p) and len(name) > len(p):
+            return name[len(p) :]
+    return name
+
+
+def _genitive_base(name: str) -> str:
+    return re.sub(r"(?:'s|’s|s)$", "", name) if len(name) > 3 or "'" in name or "’" in name else name
+
+
 def _name_keys(name: str) -> list[str]:
     """Keys to try for a cited name, best first: as written, without a genitive
-    ("Socialstyrelsens", "KL's"), and loosely spelt."""
+    ("Socialstyrelsens", "KL's"), loosely spelt, and without a particle ("von Hausens")."""
+    base = _genitive_base(name)
     keys = [fold_name(name)]
-    base = re.sub(r"(?:'s|’s|s)$", "", name) if len(name) > 3 or "'" in name or "’" in name else name
     if base != name:
         keys.append(fold_name(base))
     keys += ["~" + loose_name(name)] + (["~" + loose_name(base)] if base != name else [])
+    bare = _bare_name(base)
+    if bare != base:
+        keys += [fold_name(bare), "~" + loose_name(bare)]
     return keys
 
 
@@ -652,26 +693,79 @@ def _first_name(ref: Reference) -> str | None:
     return people[0].get("family") or people[0].get("literal")
 
 
+_ALIAS = re.compile(r"[\[(]([^\[\]()]{2,80})[\])]|\s[–-]\s(.{2,80})$")
+
+
+def _ref_names(ref: Reference) -> list[str]:
+    """The first author's name and its other forms in the entry: "KL (Kommunernes
+    Landsforening)", "Landsbyggefonden [LBF]", "CFSA – Center for Frivilligt Socialt Arbejde"."""
+    name = _first_name(ref)
+    if not name:
+        return []
+    names = [name, _bare_name(name)]
+    head = ref.text[: max(0, ref.text.find(ref.year))] if ref.year and ref.year in ref.text else ""
+    if not (ref.csl.get("author") and "family" in ref.csl["author"][0]):
+        for m in _ALIAS.finditer(head.split(",")[0] if "," in head and "(" not in head.split(",")[0] else head):
+            alias = (m.group(1) or m.group(2) or "").strip(" .")
+            if alias and not re.fullmatch(r"(?:red|eds?|Hrsg)\.?|" + _YEAR, alias):
+                names.append(alias)
+        for part in re.split(r"\s[–-]\s", name):
+            names.append(part.strip())
+    return [n for n in dict.fromkeys(names) if n]
+
+
+def _is_abbreviation(name: str) -> bool:
+    """"KL", "DST", "SLKS", "FriSe": short, with at least two capitals."""
+    return 2 <= len(name) <= 7 and name.isalpha() and sum(ch.isupper() for ch in name) >= 2
+
+
+def _abbreviates(abbr: str, name: str) -> bool:
+    """Whether ``abbr`` can be read off ``name``: its letters in order, the first one
+    the name's first letter ("DST" in Danmarks Statistik, "KFST" in Konkurrence- og
+    Forbrugerstyrelsen)."""
+    a, n = fold_name(abbr), fold_name(name)
+    if not a or not n or a[0] != n[0] or len(n) < len(a) + 3:
+        return False
+    pos = 0
+    for ch in a:
+        pos = n.find(ch, pos) + 1
+        if pos == 0:
+            return False
+    return True
+
+
+def _n_authors(ref: Reference) -> int:
+    return len(ref.csl.get("author") or ref.csl.get("editor") or [])
+
+
 def link_citations(citations: list[Citation], references: list[Reference]) -> list[Citation]:
     """Point each citation at its reference: same first family name and year.
 
     Names are folded (case, æ/ae, diacritics); failing that, a genitive is dropped
-    ("Socialstyrelsens (2019)") and names are compared loosely ("Sorensen" and
-    "Sørensen"); an abbreviation matches an organisation whose name starts with it
-    ("BL" and "BL – Danmarks Almene Boliger"). A reference without authors is
-    matched on its first editor. A citation "2017" and entries "2017a"/"2017b" stay
-    unlinked (ambiguous); a citation "2017a" links to the "2017a" entry only. A
-    citation whose name matched through a genitive gets the base form as author.
+    ("Socialstyrelsens (2019)"), names are compared loosely ("Sorensen" and
+    "Sørensen") and without a particle ("von Hausens (2018)" and "Hausen,
+    Friederike von"). An organisation is also found by the other name its entry
+    gives in brackets or after a dash ("KL (Kommunernes Landsforening)"), and an
+    abbreviation by an organisation it can be read off ("DST" and "Danmarks
+    Statistik") when exactly one such entry has the year. A reference without
+    authors is matched on its first editor. When several entries share first name
+    and year, the number of authors decides ("m.fl." points to a work with three or
+    more, a single name to a single-author work) and then the co-authors. A citation
+    "2017" and entries "2017a"/"2017b" stay unlinked (ambiguous); a citation "2017a"
+    links to the "2017a" entry only. A citation whose name matched through a
+    genitive gets the base form as author.
     """
     index: dict[tuple[str, str], list[int]] = {}
     for i, ref in enumerate(references):
-        name, year = _first_name(ref), ref.year
-        if not (name and year):
+        year = ref.year
+        if not year:
             continue
-        keys = {fold_name(name), fold_name(name.split()[-1]), "~" + loose_name(name), "~" + loose_name(name.split()[-1])}
-        first_word = name.split()[0]
-        if first_word.isupper() and len(first_word) >= 2:
-            keys.add(fold_name(first_word))
+        keys: set[str] = set()
+        for name in _ref_names(ref):
+            keys |= {fold_name(name), fold_name(name.split()[-1]), "~" + loose_name(name), "~" + loose_name(name.split()[-1])}
+            first_word = name.split()[0]
+            if first_word.isupper() and len(first_word) >= 2:
+                keys.add(fold_name(first_word))
         for key in keys:
             index.setdefault((key, year.lower()), []).append(i)
     out = []
@@ -682,10 +776,19 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
             hits = sorted(set(index.get((key, c.year.lower()), [])))
             if hits:
                 break
-        if len(hits) > 1 and len(c.authors) > 1:
-            # Two works by the same first author and year: the co-authors decide.
-            named = [i for i in hits if _coauthors_match(c, references[i])]
-            hits = named or hits
+        if not hits and _is_abbreviation(_genitive_base(first) if first.endswith("s") and not first.isupper() else first):
+            abbr = re.sub(r"(?:'s|’s)$", "", first)
+            hits = [i for i, r in enumerate(references)
+                    if r.year and r.year.lower() == c.year.lower() and any(_abbreviates(abbr, n) for n in _ref_names(r))]
+            hits = hits if len(hits) == 1 else []
+        if len(hits) > 1:
+            if c.et_al:
+                hits = [i for i in hits if _n_authors(references[i]) >= 3] or [i for i in hits if _n_authors(references[i]) >= 2] or hits
+            elif len(c.authors) == 1:
+                hits = [i for i in hits if _n_authors(references[i]) == 1] or hits
+            else:
+                # Two works by the same first author and year: the co-authors decide.
+                hits = [i for i in hits if _coauthors_match(c, references[i])] or hits
         authors = c.authors
         if hits and fold_name(first) != fold_name(_first_name(references[hits[0]]) or "") and re.search(r"(?:'s|’s|s)$", first):
             base = re.sub(r"(?:'s|’s|s)$", "", first)
