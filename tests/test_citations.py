@@ -152,3 +152,36 @@ def test_extraction_never_raises_and_offsets_point_at_text(text):
         assert text[c.start : c.end] == c.text
     for r in refs:
         assert text[r.start : r.end] == r.text
+
+
+def test_reference_lists_as_everyday_documents_write_them():
+    text = (
+        "Vi bygger på erfaringer (Lund m.fl., 2019; Ældre Sagen 2020) og (Konkurrence- og Forbrugerstyrelsen, 2021). "
+        "Ibsen (2019) og Frivilligrådet (2020) peger samme vej, jf. Aarhus Kommune (2021).\n\n"
+        "Kilder nævnt på dagen:\n"
+        "1. Lund, R. m.fl. (2019). Ensomhed blandt ældre. København: VIVE.\n"
+        "2. Ældre Sagen (2020). Besøgsvenner. København: Ældre Sagen\n"
+        "Aarhus Kommune (2021): Medborgerskabspolitik – evaluering. Aarhus\n"
+        "Konkurrence- og Forbrugerstyrelsen (2019). Udbud af rengøring. Valby: KFST.\n"
+        "——— (2021). Offentlig-privat partnerskab. Valby: KFST.\n"
+        'Ibsen, Bjarne: "Samskabelse – ny vin på gamle flasker?" Samfundsøkonomen, nr. 3, 2019, s. 22-28.\n'
+        "Frivilligrådet: Frivillighed på egne præmisser. København, 2020.\n"
+    )
+    cits, refs = extract_citations(text)
+    assert [r.text[:12] for r in refs] == ["Lund, R. m.f", "Ældre Sagen ", "Aarhus Kommu", "Konkurrence-", "——— (2021). ", "Ibsen, Bjarn", "Frivilligråd"]
+    assert refs[4].csl["author"] == [{"literal": "Konkurrence- og Forbrugerstyrelsen"}]
+    assert refs[5].csl["author"] == [{"family": "Ibsen", "given": "Bjarne"}] and refs[5].year == "2019"
+    assert refs[5].csl["title"] == "Samskabelse – ny vin på gamle flasker?"
+    assert refs[6].csl["author"] == [{"literal": "Frivilligrådet"}] and refs[6].year == "2020"
+    assert {c.text: c.reference for c in cits} == {
+        "Lund m.fl., 2019": 0, "Ældre Sagen 2020": 1, "Konkurrence- og Forbrugerstyrelsen, 2021": 4,
+        "Ibsen (2019)": 5, "Frivilligrådet (2020)": 6, "Aarhus Kommune (2021)": 2,
+    }
+
+
+def test_laes_mere_heads_a_reference_list_only_with_entries():
+    with_entries = "Det viser en undersøgelse (EVA 2020).\n\nLæs mere\nEVA (2020). Dagtilbud og lokalsamfund. København: EVA.\n"
+    cits, refs = extract_citations(with_entries)
+    assert len(refs) == 1 and cits[0].reference == 0
+    links_only = "Foreningen holder åbent hus.\n\nLæs mere\nwww.foreningen.dk/aabent-hus\n"
+    assert extract_citations(links_only) == ([], [])

@@ -25,7 +25,7 @@ import samspil  # noqa: F401  (first, as in real use: spaCy is then imported wit
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench"
 ARCHIVE = OUT / "archive"
-N_DOCS = int(os.environ.get("SAMSPIL_BENCH_DOCS", "400"))
+N_DOCS = int(os.environ.get("SAMSPIL_BENCH_DOCS", "100000"))  # all corpus documents: a batch run starts with cold caches, so a short one would measure mostly the warm-up
 
 
 def build_archive() -> dict[str, list[Path]]:

@@ -329,15 +329,23 @@ def find_citations(text: str, end: int | None = None) -> list[Citation]:
 
 # ------------------------------------------------------------------ reference lists
 
+_SAME_AUTHOR = r"(?:—{2,}|–{2,}|-{3,}|_{3,})"  # "——— (2021)": the author of the entry before
 _HEADING = re.compile(
     r"^[ \t]*(?:\d+(?:\.\d+)*\.?\s+)?(?P<h>Kilder|Kildeliste|Kilder og litteratur|Litteratur|Litteraturliste|Litteratur og kilder|"
     r"Anvendt litteratur|Referencer|Referenceliste|Bibliografi|Bibliography|References|Literature|Noter og litteratur|"
     r"Henvisninger|Kildehenvisninger|Kildeangivelser)"
-    r"(?:[ \t]+\([^()\n]{1,30}\)|[ \t]+(?:fra|til|og|i|om|brugt)[ \t][^\n.]{1,40})?[ \t]*:?[ \t]*$",
+    r"(?:[ \t]+\([^()\n]{1,30}\)|[ \t]+(?:fra|til|og|i|om|brugt|nævnt|anvendt|benyttet|citeret)[ \t][^\n.]{1,40})?[ \t]*:?[ \t]*$",
     re.MULTILINE | re.IGNORECASE,
 )
 _ENTRY_START = re.compile(
-    rf"^[ \t]*(?:\[\d+\]\s*|\d+\.\s+|[-•]\s*)?(?:(?:von|van|de|du|da|di|la|le)\s)?[A-ZÆØÅÄÖÜ][^\n]{{0,250}}?(?:\((?:{_YEAR})\)|[,.]\s(?:{_YEAR})[.,:)]|\s(?:{_YEAR})[.:])"
+    rf"^[ \t]*(?:\[\d+\]\s*|\d+\.\s+|[-•]\s*)?(?:(?:von|van|de|du|da|di|la|le)\s)?(?:[A-ZÆØÅÄÖÜ]|{_SAME_AUTHOR})[^\n]{{0,250}}?(?:\((?:{_YEAR})\)|[,.]\s(?:{_YEAR})[.,:)]|\s(?:{_YEAR})[.:])"
+)
+# A list marker ("1.", "[3]", "•") always opens an entry; so does a line that opens
+# with names and a bracketed year ("Aarhus Kommune (2021):"), even after a line that
+# ended without a full stop.
+_LIST_MARKER = re.compile(r"[ \t]*(?:\[\d{1,3}\]|\d{1,3}[.)]|[•▪·*]|[-–](?=\s))[ \t]+")
+_STRONG_START = re.compile(
+    rf"^[ \t]*(?:(?:von|van|de|la)\s)?[A-ZÆØÅÄÖÜ][\w'’\-.]*,?(?:\s(?:(?:og|&|and|von|van|de|la)\s)?[A-ZÆØÅÄÖÜ][\w'’\-.]*,?){{0,7}}\s\((?:{_YEAR})\)"
 )
 _URL = re.compile(r"https?://[^\s<>\")]+|www\.[^\s<>\")]+")
 _DOI = re.compile(r"\b(?:doi:\s?|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
@@ -352,8 +360,17 @@ def find_reference_section(text: str) -> tuple[int, int] | None:
     for m in _HEADING.finditer(text):
         last = m
     if last is None:
+        # "Læs mere" usually heads links; it heads the reference list only when what
+        # follows are author–year entries.
+        for m in _WEAK_HEADING.finditer(text):
+            if split_reference_entries(text, m.end(), len(text)):
+                last = m
+    if last is None:
         return None
     return last.end(), len(text)
+
+
+_WEAK_HEADING = re.compile(r"^[ \t]*(?:Læs mere|Læs også|Mere viden|Videre læsning)[ \t]*:?[ \t]*$", re.MULTILINE)
 
 
 def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -379,8 +396,9 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
         last = previous.split()[-1] if previous.strip() else ""
         broken = (open_entry and bool(last) and (last[-1].islower() or last[-1] in ",;:-–&")
                   and "/" not in last and not last.startswith(("www.", "doi:")))  # a URL ends an entry in lower case
-        if _ENTRY_START.match(line) and not broken:
-            entries.append([line_start + (len(line) - len(line.lstrip())), line_end])
+        marker = _LIST_MARKER.match(line)
+        if marker or _STRONG_START.match(line) or (_ENTRY_START.match(line) and not broken):
+            entries.append([line_start + (marker.end() if marker else len(line) - len(line.lstrip())), line_end])
             open_entry = True
         elif open_entry and entries:
             entries[-1][1] = line_end
@@ -498,6 +516,22 @@ def parse_reference(entry: str) -> dict[str, Any]:
         return item
     year = _normalise_year(ym.group("y") or ym.group("y2") or ym.group("y3"))
     names = text[: ym.start()].rstrip(" (,")
+    colon = _COLON_AUTHORS.match(text)
+    if colon and colon.end() <= ym.start() and not re.search(r"\.\s+[A-ZÆØÅ][a-zæøå]{2,}", colon.group("names")):
+        # "Ibsen, Bjarne: Titel. Odense, 2019." (the year at the end): names before the colon,
+        # the year taken out of the rest.
+        names = colon.group("names")
+        rest = (text[colon.end() : ym.start()].rstrip(" ,(") + " " + text[ym.end() :].lstrip(" ).,")).strip()
+        return _parse_after_year(item, names, year, rest)
+    rest = text[ym.end() :].lstrip(" ).:,")
+    return _parse_after_year(item, names, year, rest)
+
+
+_COLON_AUTHORS = re.compile(r"(?P<names>[A-ZÆØÅ][^:\d\"“”()\[\]]{1,120}?):\s+(?=\S)")
+
+
+def _parse_after_year(item: dict[str, Any], names: str, year: str, rest: str) -> dict[str, Any]:
+    """Fill ``item`` from the entry's names, its year and the text after them."""
     em = re.search(r",?\s*(?:\((?:red|eds?|Ed|Eds|Hrsg)\.?\)|\b(?:red|eds?|Hrsg)\.)$", names)
     alias = None if em else re.search(r"\s*(?:\(([^()]{2,60})\)|\[([^\[\]]{2,60})\])$", names)
     if em:
@@ -518,7 +552,6 @@ def parse_reference(entry: str) -> dict[str, Any]:
             item["year-suffix"] = year[4:]
     else:
         item["issued"] = {"literal": year}
-    rest = text[ym.end() :].lstrip(" ).:,")
     quoted = re.match(r"[\"“”«»]\s*(?P<t>[^\"“”«»]{1,400}?)\s*[\"“”«»]|['‘’](?P<t2>[^'‘’]{1,400}?)['‘’](?=[,.])", rest)
     if quoted:  # Chicago: "Title." Container ...
         item["title"] = (quoted.group("t") or quoted.group("t2")).strip().rstrip(".").strip()
@@ -622,10 +655,19 @@ def find_references(text: str) -> list[Reference]:
     section = find_reference_section(text)
     if section is None:
         return []
-    refs = []
+    refs: list[Reference] = []
     for s, e in split_reference_entries(text, *section):
         entry = text[s:e]
-        refs.append(Reference(entry, s, e, parse_reference(entry)))
+        csl = parse_reference(entry)
+        if refs and re.match(_SAME_AUTHOR, entry):
+            # "——— (2021)": the same author(s) as the entry before.
+            csl.pop("author", None)
+            csl.pop("editor", None)
+            for role in ("author", "editor"):
+                if role in refs[-1].csl:
+                    csl[role] = [dict(p) for p in refs[-1].csl[role]]
+                    break
+        refs.append(Reference(entry, s, e, csl))
     return refs
 
 

@@ -519,12 +519,19 @@ class LinearParams:
     calibration_folds: int = 5
     features: FeatureConfig = field(default_factory=FeatureConfig)
     seed: int = 0
+    #: Multiple-instance training on passages (see :func:`fit_linear`); 0 rounds: documents only.
+    passage_rounds: int = 0
+    passage_words: int = 60
+    passage_negative_weight: float = 0.3
 
     def __post_init__(self) -> None:
         if self.C <= 0:
             raise ValueError(f"C must be positive, got {self.C}")
         if self.calibration_folds < 2:
             raise ValueError(f"calibration_folds must be at least 2, got {self.calibration_folds}")
+        if self.passage_rounds < 0 or self.passage_words < 20 or not 0 <= self.passage_negative_weight <= 1:
+            raise ValueError(f"expected passage_rounds >= 0, passage_words >= 20 and passage_negative_weight in [0, 1], got "
+                             f"{self.passage_rounds}, {self.passage_words}, {self.passage_negative_weight}")
 
 
 def build_vocab(docs: Sequence, config: FeatureConfig) -> list[str]:
@@ -540,37 +547,49 @@ def build_vocab(docs: Sequence, config: FeatureConfig) -> list[str]:
 def fit_linear(docs: Sequence, y: np.ndarray, labels: tuple[str, ...], params: LinearParams = LinearParams()) -> LinearModel:
     """Fit the linear backend on spaCy ``Doc`` objects and a 0/1 label matrix.
 
+    One logistic regression per label on the documents' TF-IDF, with Platt scaling
+    fitted on out-of-fold decisions (as scikit-learn's ``CalibratedClassifierCV``
+    with ``ensemble=False``). With ``params.passage_rounds > 0`` the model also
+    learns from passages, as multiple-instance learning: a label on a document says
+    that at least one of its passages carries it, so each round adds, for every
+    positive training document, the passage that the current model scores highest
+    as a positive, and every passage of the negative documents as a negative
+    (weighted ``passage_negative_weight``). Passages are scored at use, so this
+    teaches the model what a label-bearing passage looks like, not only a
+    label-bearing document: one agenda item in twelve.
+
     Thresholds are left at 0.5; :func:`samspil.train.train` tunes them on dev.
     """
-    from sklearn.calibration import CalibratedClassifierCV
     from sklearn.feature_extraction.text import TfidfTransformer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
 
     if y.shape != (len(docs), len(labels)):
         raise ValueError(f"expected y of shape {(len(docs), len(labels))}, got {y.shape}")
     config = params.features
     vocab = build_vocab(docs, config)
     featurizer = Featurizer(vocab, config)
-    counts = sparse.vstack([sparse.csr_matrix(featurizer.counts(d).sum(axis=0)) for d in docs]).tocsr()
+    per_sentence = [featurizer.counts(d) for d in docs]
+    counts = sparse.vstack([sparse.csr_matrix(c.sum(axis=0)) for c in per_sentence]).tocsr()
     tfidf = TfidfTransformer(sublinear_tf=config.sublinear_tf).fit(counts)
     idf = tfidf.idf_.astype(np.float32)
-    x = tfidf.transform(counts)
+    x = tfidf.transform(counts).tocsr()
+    passages, owner = _passages(docs, per_sentence, tfidf, params) if params.passage_rounds else (None, np.zeros(0, np.int64))
     coef = np.zeros((len(labels), len(vocab)), dtype=np.float32)
     intercept = np.zeros(len(labels), dtype=np.float32)
     a = np.zeros(len(labels), dtype=np.float32)
     b = np.zeros(len(labels), dtype=np.float32)
     for j in range(len(labels)):
-        yj = y[:, j]
-        folds = int(min(params.calibration_folds, max(2, min(yj.sum(), len(yj) - yj.sum()))))
-        base = LogisticRegression(C=params.C, class_weight="balanced", solver="liblinear", random_state=params.seed)
+        yj = y[:, j].astype(int)
         if yj.sum() < 2 or yj.sum() > len(yj) - 2:
             raise ValueError(f"label {labels[j]!r} has {int(yj.sum())} positive training documents of {len(yj)}; need at least 2 of each class")
-        cal = CalibratedClassifierCV(base, method="sigmoid", cv=folds, ensemble=False).fit(x, yj)
-        fitted = cal.calibrated_classifiers_[0]
-        coef[j] = fitted.estimator.coef_[0]
-        intercept[j] = fitted.estimator.intercept_[0]
-        a[j] = fitted.calibrators[0].a_
-        b[j] = fitted.calibrators[0].b_
+        folds = int(min(params.calibration_folds, yj.sum(), len(yj) - yj.sum()))
+        oof = np.zeros(len(yj))
+        for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=params.seed).split(x, yj):
+            oof[test_idx] = _fit_label(x, yj, passages, owner, train_idx, params).decision_function(x[test_idx])
+        final = _fit_label(x, yj, passages, owner, np.arange(len(yj)), params)
+        coef[j] = final.coef_[0]
+        intercept[j] = final.intercept_[0]
+        a[j], b[j] = _platt(oof, yj)
     return LinearModel(
         labels=labels,
         vocab=vocab,
@@ -582,3 +601,57 @@ def fit_linear(docs: Sequence, y: np.ndarray, labels: tuple[str, ...], params: L
         thresholds=Thresholds(labels, tuple(0.5 for _ in labels)),
         config=config,
     )
+
+def _lr(params: LinearParams):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=params.C, class_weight="balanced", solver="liblinear", random_state=params.seed)
+
+
+def _passages(docs: Sequence, per_sentence: list, tfidf, params: LinearParams) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """TF-IDF rows of the documents' passages (overlapping windows of about
+    ``passage_words`` words) and the index of the document each comes from."""
+    rows, owner = [], []
+    for i, (doc, c) in enumerate(zip(docs, per_sentence)):
+        words = token_table(doc).words_per_sentence.tolist()
+        if sum(words) > 1.5 * params.passage_words:
+            for first, last in windows(words, params.passage_words):
+                rows.append(sparse.csr_matrix(c[first:last].sum(axis=0)))
+                owner.append(i)
+    if not rows:
+        return sparse.csr_matrix((0, per_sentence[0].shape[1]), dtype=np.float32), np.zeros(0, np.int64)
+    return tfidf.transform(sparse.vstack(rows).tocsr()).tocsr(), np.asarray(owner, dtype=np.int64)
+
+
+def _fit_label(x, yj: np.ndarray, passages, owner: np.ndarray, doc_idx: np.ndarray, params: LinearParams):
+    """One label's logistic regression on the documents ``doc_idx`` and, with passage
+    rounds, on their passages chosen as :func:`fit_linear` describes."""
+    clf = _lr(params).fit(x[doc_idx], yj[doc_idx])
+    if not params.passage_rounds or passages is None or passages.shape[0] == 0:
+        return clf
+    in_fold = np.isin(owner, doc_idx)
+    negative = np.flatnonzero(in_fold & (yj[owner] == 0))
+    positive_rows = np.flatnonzero(in_fold & (yj[owner] == 1))
+    for _ in range(params.passage_rounds):
+        best: dict[int, tuple[float, int]] = {}
+        if len(positive_rows):
+            scores = clf.decision_function(passages[positive_rows])
+            for row, score in zip(positive_rows.tolist(), scores.tolist()):
+                doc = int(owner[row])
+                if doc not in best or score > best[doc][0]:
+                    best[doc] = (score, row)
+        chosen = np.array(sorted(r for _, r in best.values()), dtype=np.int64)
+        features = sparse.vstack([x[doc_idx], passages[chosen], passages[negative]]).tocsr()
+        target = np.concatenate([yj[doc_idx], np.ones(len(chosen), int), np.zeros(len(negative), int)])
+        weight = np.concatenate([np.ones(len(doc_idx)), np.ones(len(chosen)), np.full(len(negative), params.passage_negative_weight)])
+        clf = _lr(params).fit(features, target, sample_weight=weight)
+    return clf
+
+
+def _platt(decision: np.ndarray, yj: np.ndarray) -> tuple[float, float]:
+    """Platt scaling ``p = 1 / (1 + exp(a * d + b))`` fitted on out-of-fold decisions."""
+    from sklearn.linear_model import LogisticRegression
+
+    fit = LogisticRegression(C=1e6).fit(decision.reshape(-1, 1), yj)
+    return -float(fit.coef_[0, 0]), -float(fit.intercept_[0])
+
