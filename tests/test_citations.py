@@ -185,3 +185,34 @@ def test_laes_mere_heads_a_reference_list_only_with_entries():
     assert len(refs) == 1 and cits[0].reference == 0
     links_only = "Foreningen holder åbent hus.\n\nLæs mere\nwww.foreningen.dk/aabent-hus\n"
     assert extract_citations(links_only) == ([], [])
+
+
+def test_reference_list_ends_at_appendices_and_contact_lines():
+    text = (
+        "Som vist (Hansen, 2019).\n\nLitteratur\nHansen, A. (2019). Foreninger. Odense: SDU.\n"
+        "Udbudsloven, lov nr. 1564 af 15. december 2015, afsnit III.\n"
+        "Holstebro Kommune: Idrætspartnerskab Holstebro – aftaletekst. Lokaliseret d. 3. oktober 2023 på www.holstebro.dk/ip\n\n"
+        "Bilag\n1. Samlede høringssvar\n2. Høringsnotat (2024)\n\nKontakt: projektleder Nadia Hansen, tlf. 22 61 40 93\n"
+    )
+    refs = find_references(text)
+    assert [r.text[:20] for r in refs] == ["Hansen, A. (2019). F", "Udbudsloven, lov nr.", "Holstebro Kommune: I"]
+    assert refs[1].csl["title"] == "Udbudsloven"
+    assert refs[2].csl["author"] == [{"literal": "Holstebro Kommune"}] and refs[2].csl["title"] == "Idrætspartnerskab Holstebro – aftaletekst"
+
+
+def test_a_place_before_a_colon_continues_the_entry():
+    text = "Litteratur\nBoje, T. (2017a). Frivilligcentre i Danmark: Organisering og økonomi.\nOdense: Center for Frivilligt Socialt Arbejde.\n"
+    refs = find_references(text)
+    assert len(refs) == 1 and refs[0].csl["publisher-place"] == "Odense"
+
+
+@pytest.mark.parametrize(
+    "entry,title,publisher",
+    [
+        ('Hansen, Lis (2021). "Vi tæller ikke kopper kaffe" – dokumentation i frivillige foreninger. Odense: CFSA.', '"Vi tæller ikke kopper kaffe" – dokumentation i frivillige foreninger', "CFSA"),
+        ("Agger, Annika og Tortzen, Anne: Forskningsreview om samskabelse. UCC og Roskilde Universitet, 2015.", "Forskningsreview om samskabelse", "UCC og Roskilde Universitet"),
+    ],
+)
+def test_titles_and_publishers_in_everyday_styles(entry, title, publisher):
+    item = parse_reference(entry)
+    assert item["title"] == title and item["publisher"] == publisher

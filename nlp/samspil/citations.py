@@ -343,7 +343,7 @@ _ENTRY_START = re.compile(
 # A list marker ("1.", "[3]", "•") always opens an entry; so does a line that opens
 # with names and a bracketed year ("Aarhus Kommune (2021):"), even after a line that
 # ended without a full stop.
-_LIST_MARKER = re.compile(r"[ \t]*(?:\[\d{1,3}\]|\d{1,3}[.)]|[•▪·*]|[-–](?=\s))[ \t]+")
+_LIST_MARKER = re.compile(r"[ \t]*(?:\[\d{1,3}\]|\d{1,3}[.)]|[•▪·*]|[-–])[ \t]+(?=[A-ZÆØÅÄÖÜ—–_-])")
 _STRONG_START = re.compile(
     rf"^[ \t]*(?:(?:von|van|de|la)\s)?[A-ZÆØÅÄÖÜ][\w'’\-.]*,?(?:\s(?:(?:og|&|and|von|van|de|la)\s)?[A-ZÆØÅÄÖÜ][\w'’\-.]*,?){{0,7}}\s\((?:{_YEAR})\)"
 )
@@ -396,14 +396,47 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
         last = previous.split()[-1] if previous.strip() else ""
         broken = (open_entry and bool(last) and (last[-1].islower() or last[-1] in ",;:-–&")
                   and "/" not in last and not last.startswith(("www.", "doi:")))  # a URL ends an entry in lower case
+        if _SECTION_END.match(line):
+            break  # "Bilag", "Kontakt": the list is over
         marker = _LIST_MARKER.match(line)
-        if marker or _STRONG_START.match(line) or (_ENTRY_START.match(line) and not broken):
+        ends_entry = previous.endswith(".") or bool(re.search(r"https?://\S+$|www\.\S+$", previous))
+        if (marker or _STRONG_START.match(line) or (_ENTRY_START.match(line) and not broken and _names_first(line))
+                or _yearless_start(line, ends_entry)):
             entries.append([line_start + (marker.end() if marker else len(line) - len(line.lstrip())), line_end])
             open_entry = True
         elif open_entry and entries:
             entries[-1][1] = line_end
         previous = line.rstrip()
     return [(s, e) for s, e in entries]
+
+
+_SECTION_END = re.compile(
+    r"[ \t]*(?:Bilag|Bilagsliste|Bilagsoversigt|Kontakt|Kontaktoplysninger|Kontaktperson|Noter|Fodnoter|Appendiks|"
+    r"Om forfatteren|Om forfatterne|Om rapporten)\b[^\n]{0,40}$|"
+    r"[ \t]*(?:Kontakt|Kontaktperson|Sagsbehandler|Redaktion|Udarbejdet af|Yderligere oplysninger)\b"
+)
+_LOWER_IN_NAMES = frozenset("og for i af til med om på von van de du la le der den det et al red".split())
+_LAW_START = re.compile(r"[ \t]*(?:Lov(?:bekendtgørelse)?\s+(?:om|nr\.)|Bekendtgørelse\s+(?:om|nr\.)|Cirkulære\s+om|[A-ZÆØÅ]\w+loven\b)")
+_COLON_ENTRY = re.compile(r"[ \t]*(?P<names>[A-ZÆØÅ][^:\d\"“”()\[\]\n]{0,80}?(?:\s\((?:red|eds?)\.\))?):\s+(?P<rest>\S+(?:\s+\S+){3,})")
+
+
+def _names_first(line: str) -> bool:
+    """Whether a line opens with names (a person, an organisation), not a sentence:
+    at most two lower-case words besides "og", "for", "i", ... before the first , . ( or :."""
+    head = re.split(r"[,.(:]", line.strip(), maxsplit=1)[0]
+    lower = [w for w in head.split() if w[:1].islower() and w not in _LOWER_IN_NAMES]
+    return len(lower) <= 2
+
+
+def _yearless_start(line: str, after_full_entry: bool) -> bool:
+    """An entry without a year in front: "Holstebro Kommune: Idrætspartnerskab ... Lokaliseret ..."
+    (two or more names before the colon: "Odense: Syddansk Universitetsforlag" is a place),
+    or, after an entry that ended with a full stop, a law ("Lov om social service, ...")."""
+    m = _COLON_ENTRY.match(line)
+    names = m.group("names") if m else ""
+    if m and _names_first(names) and (len(names.split()) >= 2 or "," in names) and len(names.split()) <= 8:
+        return True
+    return after_full_entry and bool(_LAW_START.match(line))
 
 
 _NAME_PART = r"(?:[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ]?[a-zæøåéü]+)*|[A-ZÆØÅ]\.)"
@@ -511,8 +544,22 @@ def parse_reference(entry: str) -> dict[str, Any]:
     text = " ".join(_HYPHEN_BREAK.sub("", entry).split())
     item: dict[str, Any] = {"type": "book"}
     ym = _year_match(text)
-    if ym is None:
-        item["title"] = text.rstrip(".")
+    if ym is None or _LAW_START.match(text):
+        colon = _COLON_AUTHORS.match(text)
+        if _LAW_START.match(text):
+            item["type"] = "report"  # a law or an order: its name is its title
+            item["title"] = re.split(r",\s", text, maxsplit=1)[0].rstrip(".")
+        elif colon and len(colon.group("names").split()) <= 8 and _names_first(colon.group("names")):
+            # "Holstebro Kommune: Idrætspartnerskab Holstebro – aftaletekst. Lokaliseret d. ..."
+            authors = _split_names(colon.group("names"))
+            if authors:
+                item["author"] = authors
+            rest = text[colon.end() :]
+            cut = _tail_start(rest)
+            item["title"] = rest[:cut].strip().rstrip(".").strip()
+            _parse_tail(rest[cut:].strip().lstrip(".").strip(), item)
+        else:
+            item["title"] = text.rstrip(".")
         return item
     year = _normalise_year(ym.group("y") or ym.group("y2") or ym.group("y3"))
     names = text[: ym.start()].rstrip(" (,")
@@ -521,13 +568,24 @@ def parse_reference(entry: str) -> dict[str, Any]:
         # "Ibsen, Bjarne: Titel. Odense, 2019." (the year at the end): names before the colon,
         # the year taken out of the rest.
         names = colon.group("names")
-        rest = (text[colon.end() : ym.start()].rstrip(" ,(") + " " + text[ym.end() :].lstrip(" ).,")).strip()
-        return _parse_after_year(item, names, year, rest)
+        before = text[colon.end() : ym.start()].rstrip(" ,(")
+        after = text[ym.end() :].lstrip(" ).,")
+        if _tail_start(before) == len(before) and not re.match(r"[\"“”«»']", before) and ". " in before:
+            # "Titel. UCC og Roskilde Universitet, 2015.": what stands before the year is the publisher.
+            cut = before.rindex(". ")
+            item = _parse_after_year(item, names, year, (before[: cut + 1] + " " + after).strip())
+            publisher = before[cut + 2 :].strip().rstrip(".,")
+            if publisher and "publisher" not in item:
+                item["publisher"] = publisher
+                if item["type"] in ("book", "report"):
+                    item["type"] = "book" if _BOOK_PUBLISHERS.search(publisher) else "report"
+            return item
+        return _parse_after_year(item, names, year, (before + " " + after).strip())
     rest = text[ym.end() :].lstrip(" ).:,")
     return _parse_after_year(item, names, year, rest)
 
 
-_COLON_AUTHORS = re.compile(r"(?P<names>[A-ZÆØÅ][^:\d\"“”()\[\]]{1,120}?):\s+(?=\S)")
+_COLON_AUTHORS = re.compile(r"(?P<names>[A-ZÆØÅ][^:\d\"“”()\[\]]{1,120}?(?:\s\((?:red|eds?)\.\))?):\s+(?=\S)")
 
 
 def _parse_after_year(item: dict[str, Any], names: str, year: str, rest: str) -> dict[str, Any]:
@@ -553,6 +611,8 @@ def _parse_after_year(item: dict[str, Any], names: str, year: str, rest: str) ->
     else:
         item["issued"] = {"literal": year}
     quoted = re.match(r"[\"“”«»]\s*(?P<t>[^\"“”«»]{1,400}?)\s*[\"“”«»]|['‘’](?P<t2>[^'‘’]{1,400}?)['‘’](?=[,.])", rest)
+    if quoted and re.match(r"\s*(?::|[–-]\s)", rest[quoted.end() :]):
+        quoted = None  # '"Vi tæller ikke kopper kaffe" – dokumentation i ...': the quotation opens the title
     if quoted:  # Chicago: "Title." Container ...
         item["title"] = (quoted.group("t") or quoted.group("t2")).strip().rstrip(".").strip()
         tail = rest[quoted.end() :].strip().lstrip(".,").strip()

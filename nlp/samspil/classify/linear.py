@@ -523,6 +523,8 @@ class LinearParams:
     passage_rounds: int = 0
     passage_words: int = 60
     passage_negative_weight: float = 0.3
+    #: Negative passages per negative document: the ones the current model scores highest (0: all).
+    passage_negatives: int = 0
 
     def __post_init__(self) -> None:
         if self.C <= 0:
@@ -633,19 +635,25 @@ def _fit_label(x, yj: np.ndarray, passages, owner: np.ndarray, doc_idx: np.ndarr
     negative = np.flatnonzero(in_fold & (yj[owner] == 0))
     positive_rows = np.flatnonzero(in_fold & (yj[owner] == 1))
     for _ in range(params.passage_rounds):
-        best: dict[int, tuple[float, int]] = {}
-        if len(positive_rows):
-            scores = clf.decision_function(passages[positive_rows])
-            for row, score in zip(positive_rows.tolist(), scores.tolist()):
-                doc = int(owner[row])
-                if doc not in best or score > best[doc][0]:
-                    best[doc] = (score, row)
-        chosen = np.array(sorted(r for _, r in best.values()), dtype=np.int64)
-        features = sparse.vstack([x[doc_idx], passages[chosen], passages[negative]]).tocsr()
-        target = np.concatenate([yj[doc_idx], np.ones(len(chosen), int), np.zeros(len(negative), int)])
-        weight = np.concatenate([np.ones(len(doc_idx)), np.ones(len(chosen)), np.full(len(negative), params.passage_negative_weight)])
+        chosen = _top_per_doc(clf, passages, owner, positive_rows, 1)
+        hard = _top_per_doc(clf, passages, owner, negative, params.passage_negatives) if params.passage_negatives else negative
+        features = sparse.vstack([x[doc_idx], passages[chosen], passages[hard]]).tocsr()
+        target = np.concatenate([yj[doc_idx], np.ones(len(chosen), int), np.zeros(len(hard), int)])
+        weight = np.concatenate([np.ones(len(doc_idx)), np.ones(len(chosen)), np.full(len(hard), params.passage_negative_weight)])
         clf = _lr(params).fit(features, target, sample_weight=weight)
     return clf
+
+
+def _top_per_doc(clf, passages, owner: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
+    """Of the passage ``rows``, the ``k`` of each document that ``clf`` scores highest."""
+    if not len(rows):
+        return rows
+    scores = clf.decision_function(passages[rows])
+    order = np.lexsort((-scores, owner[rows]))  # by document, best first
+    ranked = rows[order]
+    docs = owner[ranked]
+    first = np.searchsorted(docs, docs)  # the first position of each row's document
+    return np.sort(ranked[np.arange(len(ranked)) - first < k])
 
 
 def _platt(decision: np.ndarray, yj: np.ndarray) -> tuple[float, float]:
