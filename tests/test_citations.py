@@ -216,3 +216,10 @@ def test_a_place_before_a_colon_continues_the_entry():
 def test_titles_and_publishers_in_everyday_styles(entry, title, publisher):
     item = parse_reference(entry)
     assert item["title"] == title and item["publisher"] == publisher
+
+
+def test_genitive_name_noun_year_counts_only_with_its_entry():
+    text = "Tortzens undersøgelse (2019) af fire kommuner viser det. Kommunens budget (2024) er vedtaget.\n\nLitteratur\nTortzen, A. (2019). Samskabelse. Roskilde: RUC.\n"
+    cits, _ = extract_citations(text)
+    assert [(c.text, c.authors, c.reference) for c in cits] == [("Tortzens undersøgelse (2019)", ("Tortzen",), 0)]
+    assert find_citations(text.split("\n\n")[0]) == []  # without the list it is not claimed

@@ -915,8 +915,31 @@ def extract_citations(text: str) -> tuple[list[Citation], list[Reference]]:
     section = find_reference_section(text)
     body_end = section[0] if section else len(text)
     references = find_references(text) if section else []
-    citations = find_citations(text, body_end)
-    return link_citations(citations, references), references
+    linked = link_citations(find_citations(text, body_end), references)
+    if references:
+        # "Tortzens undersøgelse (2019)": a genitive name, a noun and a year count when
+        # the list has that author and year (alone, the pattern is too often no citation).
+        taken = [(c.start, c.end) for c in linked]
+        candidates = [c for c in _genitive_narratives(text, body_end) if not any(a < c.end and c.start < b for a, b in taken)]
+        extra = [c for c in link_citations(candidates, references) if c.reference is not None]
+        if extra:
+            linked = sorted(linked + extra, key=lambda c: c.start)
+    return linked, references
+
+
+_GENITIVE_NARRATIVE = re.compile(
+    rf"(?<![\w-])(?P<name>{_NAME})(?:s|'s|’s)\s(?P<noun>[a-zæøå]{{3,25}})\s\((?P<year>(?:1[6-9]\d\d|20\d\d)[a-z]?)(?:,\s*{_PAGES})?\)"
+)
+
+
+def _genitive_narratives(text: str, end: int) -> list[Citation]:
+    out = []
+    for m in _GENITIVE_NARRATIVE.finditer(text, 0, end):
+        name = m.group("name")
+        if name in _NOT_AUTHORS or name in _SENTENCE_WORDS:
+            continue
+        out.append(Citation(m.group(), m.start(), m.end(), (name,), False, m.group("year"), m.group("pages"), narrative=True))
+    return out
 
 
 def unlinked(citations: list[Citation], references: list[Reference]) -> tuple[list[Citation], list[int]]:
