@@ -189,6 +189,20 @@ def near_duplicate_pairs(texts: list[str], threshold: float = 0.5, k: int = 5) -
 # ------------------------------------------------------------------ splits
 
 
+def _split_two(records: list[dict[str, Any]], seed: int, dev_share: float) -> None:
+    import numpy as np
+    from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
+
+    y = label_matrix(records)
+    y = np.hstack([y, np.array([[int(row.sum() == 0), int(bool(r["citations"]))] for row, r in zip(y, records)])])
+    split = MultilabelStratifiedShuffleSplit(n_splits=1, test_size=dev_share, random_state=seed)
+    train_idx, dev_idx = next(split.split(np.arange(len(records)), y))
+    for k in train_idx:
+        records[k]["split"] = "train"
+    for k in dev_idx:
+        records[k]["split"] = "dev"
+
+
 def assign_splits(records: list[dict[str, Any]], seed: int = 42, fractions=(0.7, 0.15, 0.15)) -> None:
     """Give each record without a split one, by iterative stratification over the
     labels, "no label" and "has citations"; near-duplicates follow each other."""
@@ -198,6 +212,13 @@ def assign_splits(records: list[dict[str, Any]], seed: int = 42, fractions=(0.7,
     todo = [i for i, r in enumerate(records) if r.get("split") not in SPLITS]
     if not todo:
         return
+    development = [i for i in todo if records[i].get("_development_only")]
+    if development:
+        # Batches written to develop rules on go to train and dev only; the test split stays as it was.
+        _split_two([records[i] for i in development], seed, fractions[1] / (fractions[0] + fractions[1]))
+        todo = [i for i in todo if i not in set(development)]
+        if not todo:
+            return
     y = label_matrix([records[i] for i in todo])
     extra = np.array([[int(y[k].sum() == 0), int(bool(records[i]["citations"]))] for k, i in enumerate(todo)])
     y = np.hstack([y, extra])
@@ -221,7 +242,11 @@ def assign_splits(records: list[dict[str, Any]], seed: int = 42, fractions=(0.7,
 
 
 def build_corpus(raw_dir: Path | str | None = None, corpus_dir: Path | str | None = None, seed: int = 42) -> dict[str, int]:
-    """Compile ``corpus/raw/<writer>/*.md`` into the split files, keeping existing splits."""
+    """Compile ``corpus/raw/<writer>/*.md`` into the split files, keeping existing splits.
+
+    Writers named in ``raw/development-only.json`` (``{"writers": [...]}``) wrote
+    batches to develop the rules on: their new documents go to train and dev only.
+    """
     corpus_dir = Path(corpus_dir or CORPUS_DIR)
     raw_dir = Path(raw_dir or corpus_dir / "raw")
     old: dict[str, str] = {}
@@ -231,13 +256,18 @@ def build_corpus(raw_dir: Path | str | None = None, corpus_dir: Path | str | Non
             for line in p.read_text(encoding="utf-8").splitlines():
                 if line.strip():
                     old[json.loads(line)["id"]] = s
+    development = set(json.loads((raw_dir / "development-only.json").read_text(encoding="utf-8"))["writers"]) if (raw_dir / "development-only.json").is_file() else set()
     records = []
     for path in sorted(raw_dir.glob("*/*.md")):
         meta, text = read_raw_file(path)
         rec = build_record(meta, text, path.parent.name)
         rec["split"] = old.get(rec["id"])
+        if path.parent.name in development:
+            rec["_development_only"] = True
         records.append(rec)
     assign_splits(records, seed)
+    for rec in records:
+        rec.pop("_development_only", None)
     out = data_dir(corpus_dir)
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
