@@ -6,7 +6,7 @@ import json
 import pytest
 
 from samspil.corpus import SPLITS, check_corpus, load, near_duplicate_pairs, read_split
-from samspil.records import FORMS, TRENDS
+from samspil.records import FORMS, LABELS, TRENDS
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +64,27 @@ def test_near_duplicates_are_found():
     c = " ".join(f"x{i}" for i in range(200))
     pairs = near_duplicate_pairs([a, b, c])
     assert [(i, j) for i, j, _ in pairs] == [(0, 1)]
+
+
+def test_development_batches_stay_out_of_test(tmp_path):
+    """Writers named in raw/development-only.json get train and dev only; the others all three splits."""
+    from samspil.corpus import build_corpus, read_split
+
+    raw = tmp_path / "raw"
+    rng = __import__("random").Random(0)
+    words = ("foreningen kommunen frivillige aftale tilskud lokaler dialog udbud borgere projekt samarbejde "
+             "møde bestyrelse puljen hallen skolen aftenen ordningen året indsatsen").split()
+    for writer, prefix in (("viden-x", "vx"), ("viden-y", "vy")):
+        (raw / writer).mkdir(parents=True)
+        for i in range(40):
+            label = LABELS[i % len(LABELS)]
+            text = " ".join(rng.choice(words) for _ in range(80)) + f" Dokument {prefix} {i}."
+            head = {"id": f"{prefix}-{i:04d}", "genre": "notat", "side": "kommune", "provenance": {"modelled_on": None, "basis": "test"},
+                    "trends": [label] if label in TRENDS else [], "forms": [label] if label not in TRENDS else [], "citations": [], "references": []}
+            (raw / writer / f"{prefix}-{i:04d}.md").write_text(json.dumps(head) + "\n---\n" + text, encoding="utf-8")
+    (raw / "development-only.json").write_text('{"writers": ["viden-y"]}', encoding="utf-8")
+    counts = build_corpus(raw, tmp_path)
+    assert sum(counts.values()) == 80
+    test_ids = [d["id"] for d in read_split("test", tmp_path)]
+    assert test_ids and not any(i.startswith("vy-") for i in test_ids)
+    assert any(d["id"].startswith("vy-") for d in read_split("dev", tmp_path))
