@@ -223,3 +223,41 @@ def test_genitive_name_noun_year_counts_only_with_its_entry():
     cits, _ = extract_citations(text)
     assert [(c.text, c.authors, c.reference) for c in cits] == [("Tortzens undersøgelse (2019)", ("Tortzen",), 0)]
     assert find_citations(text.split("\n\n")[0]) == []  # without the list it is not claimed
+
+
+def test_entry_broken_by_a_page_keeps_its_rest_and_drops_the_page():
+    text = (
+        "Tekst (Kramer, 1981; Lykkegaard, 2019a).\n\nLitteratur\n"
+        "Kramer, R. M. (1981). Voluntary Agencies in the Welfare State. Berkeley: University of\n\n"
+        "Kapitel 1 · Indledning                                        3\n"
+        "California Press.\n"
+        "Lykkegaard, S. (2019a). Foreningen og fællesskabet. Frederiksberg: Samfund-\n\n23\n\n"
+        "Samskabelse mellem kommune og forening – kandidatspeciale\nslitteratur.\n"
+    )
+    cits, refs = extract_citations(text)
+    assert len(refs) == 2 and [c.reference for c in cits] == [0, 1]
+    assert refs[0].text.endswith("California Press.") and refs[1].text.endswith("slitteratur.")
+    assert refs[0].csl["publisher"] == "University of California Press"
+    assert refs[1].csl["publisher"] == "Samfundslitteratur" and refs[1].csl["title"] == "Foreningen og fællesskabet"
+
+
+@pytest.mark.parametrize(
+    "entry,title,publisher,kind",
+    [
+        ("Smith, S. R. & Lipsky, M. (1993). Nonprofits for Hire: The Welfare State in the Age of Contracting. Harvard University Press.",
+         "Nonprofits for Hire: The Welfare State in the Age of Contracting", "Harvard University Press", "book"),
+        ("Holm, A. (2021). Samskabelsens grænser: Foreninger og magt [Ph.d.-afhandling, Roskilde Universitet].",
+         "Samskabelsens grænser: Foreninger og magt", "Roskilde Universitet", "thesis"),
+        ("Ibsen, B. (2017). Kommunale institutioners samarbejde med foreninger (Movements 2017:1). Syddansk Universitet.",
+         "Kommunale institutioners samarbejde med foreninger", "Syddansk Universitet", "report"),
+    ],
+)
+def test_apa7_titles_and_publishers(entry, title, publisher, kind):
+    item = parse_reference(entry)
+    assert (item["title"], item.get("publisher"), item["type"]) == (title, publisher, kind)
+
+
+def test_secondary_sources_and_og_between_works():
+    found = [c.text for c in find_citations("(Putnam 1993, citeret i Wulff 2017: 12) og (se især Kramer, 1981 og Smith & Lipsky, 1993)")]
+    assert found == ["Putnam 1993", "Wulff 2017: 12", "Kramer, 1981", "Smith & Lipsky, 1993"]
+    assert [c.authors for c in find_citations("som Brandsen, van de Donk og Putters (2005) viser")] == [("Brandsen", "van de Donk", "Putters")]

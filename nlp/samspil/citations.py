@@ -38,14 +38,17 @@ _NAME_WORD = re.compile(r"[A-ZÆØÅÄÖÜÉ][\w'’\-.]*$|[A-ZÆØÅ]{2,}$")
 _BRACKET = re.compile(r"\(([^()]{2,400})\)|\[([^\[\]]{2,400})\]")
 _WORK_SPLIT_SEMI = re.compile(r"\s*;\s*")
 # "&" after a year (or page number) starts a new work: "2017 & Andersen & Espersen, 2017".
-_WORK_SPLIT_AMP = re.compile(r"(?:(?<=\d)|(?<=\d[a-z])|(?<=å\.)|(?<=tryk))\s*&\s*(?=[A-ZÆØÅ])")
+_WORK_SPLIT_AMP = re.compile(
+    r"(?:(?:(?<=\d)|(?<=\d[a-z])|(?<=å\.)|(?<=tryk))\s*(?:&|og)\s*|"  # "Kramer, 1981 og Smith & Lipsky, 1993"
+    r",?\s+(?:her\s+)?(?:citeret|cit\.|gengivet|refereret)\s+(?:i|efter|fra|hos)\s+)(?=[A-ZÆØÅ])"  # "Putnam 1993, citeret i Wulff 2017"
+)
 _LOCATOR = r"(?:\s*,\s*(?:afsnit|kap\.|kapitel|bilag|§|note|tabel|figur)\s*[\w.]+)?"
 _WORK = re.compile(
     rf"^(?P<authors>[^\d;()]{{1,200}}?)(?P<etal>,?\s+{_ETAL})?\s*,?\s+(?P<year>{_YEAR})(?:\s*,\s*(?P<year2>(?:{_YEAR})(?:\s*,\s*(?:{_YEAR}))*))?"
     rf"(?:\s*[,:]\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d))?"
     rf"{_LOCATOR}"
 )
-_NAME = r"(?:(?:von|van|de|du|la|le|La|Le|De|Van|Von|Di|Du|Mac)[ ])?[A-ZÆØÅ][\w’'\-.]*[\w’']"
+_NAME = r"(?:(?:van[ ]de[nr]?|van[ ]der|von[ ]der|de[ ]la|von|van|de|du|la|le|La|Le|De|Van|Von|Di|Du|Mac)[ ])?[A-ZÆØÅ][\w’'\-.]*[\w’']"
 _SUSPENDED = r"(?:[A-ZÆØÅ][\w’'.]*-(?:,[ ][A-ZÆØÅ][\w’'.]*-)*[ ]og[ ])?"  # "Social- og Boligstyrelsen"
 _NAMES = (
     rf"{_SUSPENDED}{_NAME}(?:[ ](?:(?:for|i|af|til|om)[ ])?{_NAME}){{0,3}}"
@@ -106,13 +109,15 @@ def _clean_authors(raw: str, loose: bool = False) -> tuple[tuple[str, ...], bool
         if not part:
             continue
         words = [w.rstrip(",") for w in part.split()]  # "Transport-, Bygnings- og Boligministeriet"
-        lead = 1 if len(words) > 1 and words[0] in ("von", "van", "de", "du", "da", "di", "la", "le") else 0
+        lead = 0
+        while lead < len(words) - 1 and words[lead] in ("von", "van", "de", "der", "den", "du", "da", "di", "la", "le"):
+            lead += 1  # "van de Donk"
         if not _NAME_WORD.match(words[lead]):
             return None
         if len(words) > 7:
             return None
         strict = all(_NAME_WORD.match(w) or w.lower() in _NAME_PARTICLES for w in words[lead:]) and _NAME_WORD.match(words[-1])
-        if not strict and not (loose and len(words) <= 6 and all(w.isalpha() or w in ("-", "og", "&") for w in words[1:])):
+        if not strict and not (loose and len(words) <= 6 and all(w.isalpha() or w in ("-", "–", "og", "&") for w in words[1:])):
             return None
         # "Ibsen, B." — an initial after a comma belongs to the name before it.
         if re.fullmatch(r"(?:[A-ZÆØÅ]\.\s?-?)+", part) and authors:
@@ -377,37 +382,71 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
     """Split a reference section into entries, as ``(start, end)`` offsets.
 
     An entry starts at a line that opens with a name and carries a year soon
-    after; the lines after it belong to it until an empty line or the next such
-    start. A line that follows a line ending mid-sentence (a lower-case word, a
-    comma, a hyphen: a PDF broke the entry there) continues the entry even if it
-    looks like a start. A paragraph after an empty line that does not look like
-    an entry ("Senest opdateret 10-10-2019") is left out.
+    after (or with a list marker, or as :func:`_yearless_start` describes); the
+    lines after it belong to it until an empty line or the next such start. A
+    line that follows a line ending mid-sentence (a lower-case word, a comma, a
+    hyphen: a PDF broke the entry there) continues the entry even if it looks
+    like a start. An entry that ends mid-sentence before an empty line was broken
+    by a page: the lines up to the next start (a page number, a running header,
+    the rest of the entry) belong to it. A paragraph after an empty line that does
+    not look like an entry ("Senest opdateret 10-10-2019") is left out.
     """
     entries: list[list[int]] = []
     pos = start
     open_entry = False
+    suspended = False  # the last entry ended mid-sentence before an empty line
+    held_end = -1  # where the lines held for a suspended entry end
+    held_continues = False  # a held line reads as the rest of the entry
     previous = ""
     for line in text[start:end].split("\n"):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
         if not line.strip():
-            open_entry = False
+            if open_entry and not suspended and _ends_open(previous):
+                suspended, held_end, held_continues = True, -1, False
+            elif not suspended:
+                open_entry = False
             continue
-        last = previous.split()[-1] if previous.strip() else ""
-        broken = (open_entry and bool(last) and (last[-1].islower() or last[-1] in ",;:-–&")
-                  and "/" not in last and not last.startswith(("www.", "doi:")))  # a URL ends an entry in lower case
         if _SECTION_END.match(line):
             break  # "Bilag", "Kontakt": the list is over
+        last = previous.split()[-1] if previous.strip() else ""
+        broken = (open_entry and not suspended and bool(last) and (last[-1].islower() or last[-1] in ",;:-–&")
+                  and "/" not in last and not last.startswith(("www.", "doi:")))  # a URL ends an entry in lower case
         marker = _LIST_MARKER.match(line)
         ends_entry = previous.endswith(".") or bool(re.search(r"https?://\S+$|www\.\S+$", previous))
-        if (marker or _STRONG_START.match(line) or (_ENTRY_START.match(line) and not broken and _names_first(line))
-                or _yearless_start(line, ends_entry)):
+        furniture = line.strip().isupper() or bool(re.search(r"\S\s{5,}\S+\s*$", line))  # "WORKING PAPER 2021:2      7"
+        starts = not furniture and bool(marker or _STRONG_START.match(line) or (_ENTRY_START.match(line) and not broken and _names_first(line))
+                                        or _yearless_start(line, ends_entry))
+        if suspended:
+            if not starts:
+                held_end = line_end
+                held_continues = held_continues or bool(re.match(r"\s*(?:[a-zæøå]|\d+\.?\s+[a-zæøå]|https?://|www\.)", line))
+                if held_end - entries[-1][1] > 400:  # too far for a page break
+                    suspended, open_entry = False, False
+                continue
+            if held_end > 0:
+                entries[-1][1] = held_end
+            suspended = False
+        if starts:
             entries.append([line_start + (marker.end() if marker else len(line) - len(line.lstrip())), line_end])
             open_entry = True
         elif open_entry and entries:
             entries[-1][1] = line_end
         previous = line.rstrip()
+    if suspended and held_end > 0 and held_continues:
+        entries[-1][1] = held_end  # the list ends with the broken entry's rest
     return [(s, e) for s, e in entries]
+
+
+def _ends_open(line: str) -> bool:
+    """Whether a line stops mid-sentence: a lower-case word, a comma, a hyphen, "fra"."""
+    words = line.split()
+    if not words:
+        return False
+    last = words[-1]
+    if "/" in last or last.startswith(("www.", "doi:")):
+        return False
+    return last[-1].islower() or last[-1] in ",;:-–&"
 
 
 _SECTION_END = re.compile(
@@ -434,7 +473,7 @@ def _yearless_start(line: str, after_full_entry: bool) -> bool:
     or, after an entry that ended with a full stop, a law ("Lov om social service, ...")."""
     m = _COLON_ENTRY.match(line)
     names = m.group("names") if m else ""
-    if m and _names_first(names) and (len(names.split()) >= 2 or "," in names) and len(names.split()) <= 8:
+    if m and ". " not in names and _names_first(names) and (len(names.split()) >= 2 or "," in names) and len(names.split()) <= 8:
         return True
     return after_full_entry and bool(_LAW_START.match(line))
 
@@ -509,8 +548,14 @@ def _tail_start(rest: str) -> int:
         r"(?<=[.?!])\s+\d+\.\s*(?:udg|udgave|oplag)\.",
         r"(?<=[.?!])\s+[^.?!]{2,150}?,?\s+(?:nr\.\s*)?\(?\d+[A-Z]?\)?,\s*(?:s\.\s*)?\d+\s*[-–]\s*\d+",  # "Journal, 17, 61-80"
         r"(?<=[.?!])\s+[^.?!]{2,80}?\s+nr\.\s*\d",  # "Social Kritik nr. 147"
-        r"(?<=[.?!])\s+(?:Hentet|Besøgt|Lokaliseret|Tilgængelig|Set)\b",
-        r"(?<=[.?!])\s+(?:Serie|Skriftserie\w*|Rapportserie|Working [Pp]aper|Arbejdspapir|Udarbejdet af|En del af|Speciale|Kandidatspeciale|Ph\.d\.)",
+        r"(?<=[.?!])\s+(?:Hentet|Besøgt|Lokaliseret|Tilgængelig|Set|Available at|Retrieved from)\b",
+        r"(?<=[.?!])\s+(?:Serie|Skriftserie\w*|Rapportserie|Working [Pp]aper|Arbejdspapir|Udarbejdet af|En del af|Speciale|Kandidatspeciale|Ph\.d\.|"
+        r"Masterprojekt|Masterafhandling|Bachelorprojekt|Afhandling)",
+        # APA 7: a description in square brackets, a series, number or edition in brackets after the title
+        r"\s\[[^\[\]]{3,120}\](?=\.|\s*$)",
+        r"\s\((?:\d+(?:\.|nd|rd|th|st)?\s*(?:ed|udg|udgave|edition)\.?|[^()]{0,60}(?:[Rr]apport|[Rr]eport|[Pp]apers?|Movements?|[Nn]otat|[Ss]erie|[Ss]eries|nr\.|No\.)[^()]{0,30})\)(?=\.|\s*$)",
+        # APA 7: the publisher alone after the title, no place
+        r"(?<=[.?!])\s+[^.?!:]{2,90}?(?:Press|Forlag|forlag|Publishing|Publishers|Universitet|University|[Mm]inisteriet|[Ss]tyrelsen|Schuster|Macmillan|Routledge|SAGE|Sage|Springer|Gyldendal|Reitzels|Samfundslitteratur|Arbejde|Network|Institut|Kommune|KL|VIVE)\.?\s*$",
         r"(?<=[.?!])\s+[^.?!:]{1,60}?\s\d{2,4}:\d+",  # "Movements 2019:6", "Rapport 14:02"
         r"(?<=[.?!])\s+[\w\-]*[Rr]apport(?:en)?\b[^.?!]{0,30}\d",  # "KORA-rapport 11048"
         r"(?<=[.?!])\s+Frivilligrapporten\b",
@@ -541,7 +586,7 @@ def parse_reference(entry: str) -> dict[str, Any]:
     >>> item["author"], item["issued"], item["title"], item["publisher-place"]
     ([{'family': 'Ibsen', 'given': 'Bjarne'}, {'family': 'Levinsen', 'given': 'Klaus'}], {'date-parts': [[2019]]}, 'Foreninger og frivillige', 'Odense')
     """
-    text = " ".join(_HYPHEN_BREAK.sub("", entry).split())
+    text = " ".join(_HYPHEN_BREAK.sub("", _drop_page_furniture(entry)).split())
     item: dict[str, Any] = {"type": "book"}
     ym = _year_match(text)
     if ym is None or _LAW_START.match(text):
@@ -586,6 +631,21 @@ def parse_reference(entry: str) -> dict[str, Any]:
 
 
 _COLON_AUTHORS = re.compile(r"(?P<names>[A-ZÆØÅ][^:\d\"“”()\[\]]{1,120}?(?:\s\((?:red|eds?)\.\))?):\s+(?=\S)")
+
+
+def _drop_page_furniture(entry: str) -> str:
+    """An entry broken by a page holds the page's number and running header between
+    empty lines: keep what comes before, and from the first line that reads as the
+    rest of the entry (lower case, a date, a URL; else the last line)."""
+    lines = entry.split("\n")
+    blank = next((i for i, ln in enumerate(lines) if not ln.strip()), None)
+    if blank is None:
+        return entry
+    rest = [ln for ln in lines[blank:] if ln.strip()]
+    if not rest:
+        return "\n".join(lines[:blank])
+    k = next((j for j, ln in enumerate(rest) if re.match(r"\s*(?:[a-zæøå]|\d+\.?\s+[a-zæøå]|https?://|www\.)", ln)), len(rest) - 1)
+    return "\n".join(lines[:blank] + rest[k:])
 
 
 def _parse_after_year(item: dict[str, Any], names: str, year: str, rest: str) -> dict[str, Any]:
@@ -673,8 +733,13 @@ def _parse_tail(tail: str, item: dict[str, Any]) -> None:
         if sm.group("n"):
             item["collection-number"] = sm.group("n")
         item["type"] = "report"
-    if re.search(r"\b(?:speciale|specialeafhandling|ph\.d\.-afhandling|afhandling|kandidatspeciale|bachelorprojekt)\b", tail, re.I):
+    if re.search(r"\b(?:speciale|specialeafhandling|ph\.d\.-afhandling|afhandling|kandidatspeciale|bachelorprojekt|masterprojekt|masterafhandling)\b", tail, re.I):
         item["type"] = "thesis"
+        # "[Ph.d.-afhandling, Roskilde Universitet]", "Masterprojekt, Master of Public Health, Københavns Universitet."
+        inst = re.search(r"(?:afhandling|speciale|projekt)[^,\]]*(?:,[^,\]]*)*?,\s*(?P<i>[^,\]]*(?:Universitet|University|Højskole|[Hh]øjskolen[^,\]]*|Handelshøjskole|Professionshøjskole[^,\]]*))", tail, re.I)
+        if inst:
+            item["publisher"] = inst.group("i").strip().rstrip(".")
+            return
     if re.search(r"\b(?:rapport|report|notat|analyse|VIVE|KORA|SFI|arbejdspapir|working paper)\b", tail + " " + item.get("title", ""), re.I) and item["type"] == "book":
         item["type"] = "report"
     # Place: Publisher — "Kbh.: Hans Reitzels Forlag", "Odense: Syddansk Universitetsforlag".
