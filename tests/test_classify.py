@@ -161,7 +161,7 @@ def test_review_bands_are_narrow_where_the_model_is_reliable():
 
     y = np.array([[1, 1], [1, 1], [0, 0], [0, 0], [1, 1], [0, 0]])
     p = np.array([[0.9, 0.55], [0.8, 0.45], [0.1, 0.52], [0.2, 0.48], [0.95, 0.6], [0.05, 0.4]])
-    th = tune_review_bands(y, p, Thresholds(("a", "b"), (0.5, 0.5)), target=0.95)
+    th = tune_review_bands(y, p, Thresholds(("a", "b"), (0.5, 0.5)), max_accuracy=0.75, min_inside=2)
     assert th.bands[0] == 0.0  # label a is always right
     assert th.bands[1] > 0.0  # label b errs close to its threshold
     again = Thresholds.from_dict(th.to_dict())

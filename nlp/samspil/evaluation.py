@@ -392,7 +392,7 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
     nr = metrics.get("needs_review_accuracy") or {}
     lines += ["", f"Expected calibration error: {ms['ece']:.3f}. Share of test documents with a label flagged for review: {metrics.get('needs_review_share')}; "
               f"flagged label decisions were right {nr.get('accuracy_flagged')} of the time, the others {nr.get('accuracy_not_flagged')} "
-              "(review bands tuned per label on dev: the narrowest band outside which decisions were right at least 90 % of the time, at most 0.1).", "", "## Per label", "", "| label | precision | recall | F1 | support | threshold | keyword F1 |", "|---|---|---|---|---|---|---|"]
+              "(review bands tuned per label on dev: the widest band around the threshold, at most 0.1, inside which the label's decisions were right at most 75 % of the time).", "", "## Per label", "", "| label | precision | recall | F1 | support | threshold | keyword F1 |", "|---|---|---|---|---|---|---|"]
     th = dict(zip(model.thresholds.labels, model.thresholds.values))
     for lab, v in ms["per_label"].items():
         lines.append(f"| `{lab}` | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} | {th.get(lab, 0):.3f} | {kb['per_label'][lab]['f1']:.3f} |")

@@ -56,7 +56,7 @@ def tune_on_dev(model: LinearModel, dev_docs: list, y_dev: np.ndarray, band: flo
     assert best is not None
     model.config = replace(model.config, window_words=best[1])
     model.window_weight = best[2]
-    model.thresholds = tune_review_bands(y_dev, model.predict_proba_docs(dev_docs), best[3], target=0.9, max_band=0.1)
+    model.thresholds = tune_review_bands(y_dev, model.predict_proba_docs(dev_docs), best[3], max_accuracy=0.75, max_band=0.1)
     return {"dev_micro_f1_by_window": results, "window_words": best[1], "window_weight": best[2], "dev_micro_f1": round(best[0], 4)}
 
 

@@ -69,26 +69,28 @@ def tune_thresholds(y_true: np.ndarray, proba: np.ndarray, labels: tuple[str, ..
     return Thresholds(labels, tuple(values), band)
 
 
-def tune_review_bands(y_true: np.ndarray, proba: np.ndarray, thresholds: Thresholds, target: float = 0.95, max_band: float = 0.2) -> Thresholds:
-    """Per label, the narrowest band outside which the label's decisions were right at
-    least ``target`` of the time on ``(y_true, proba)``; ``max_band`` where none is.
+def tune_review_bands(y_true: np.ndarray, proba: np.ndarray, thresholds: Thresholds, max_accuracy: float = 0.75,
+                      max_band: float = 0.1, min_inside: int = 3) -> Thresholds:
+    """Per label, the widest band around the threshold (at most ``max_band``) inside
+    which the label's decisions on ``(y_true, proba)`` were right at most
+    ``max_accuracy`` of the time (with at least ``min_inside`` decisions inside); 0
+    where the model is never that unreliable near the threshold.
 
-    A case worker is asked to read the document exactly where the model is unreliable,
-    not for a fixed share of all labels.
+    A case worker is asked to read the document exactly where the model's decision
+    is close to a coin toss, not for a fixed share of all labels.
     """
     from dataclasses import replace
 
-    grid = np.round(np.arange(0.0, max_band + 1e-9, 0.025), 3)
+    grid = np.round(np.arange(0.025, max_band + 1e-9, 0.025), 3)
     bands = []
     for j, t in enumerate(thresholds.values):
-        chosen = max_band
+        chosen = 0.0
         for b in grid:
-            outside = np.abs(proba[:, j] - t) >= b
-            if outside.sum() == 0:
-                break
-            right = ((proba[outside, j] >= t) == (y_true[outside, j] == 1)).mean()
-            if right >= target:
+            inside = np.abs(proba[:, j] - t) < b
+            if inside.sum() < min_inside:
+                continue
+            right = ((proba[inside, j] >= t) == (y_true[inside, j] == 1)).mean()
+            if right <= max_accuracy:
                 chosen = float(b)
-                break
         bands.append(chosen)
     return replace(thresholds, bands=tuple(bands))
