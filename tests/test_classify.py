@@ -166,3 +166,12 @@ def test_review_bands_are_narrow_where_the_model_is_reliable():
     assert th.bands[1] > 0.0  # label b errs close to its threshold
     again = Thresholds.from_dict(th.to_dict())
     assert again.bands == th.bands and again.review(np.array([[0.5, 0.51]])).tolist() == [[False, True]]
+
+
+def test_one_item_in_many_builds_long_texts_and_scores_them(model):
+    from samspil.evaluation import one_item_in_many
+
+    docs = read_split("dev")[:60]
+    out = one_item_in_many(model, docs, model.labels, n=8, min_words=1600)
+    assert out["documents"] == 8 and out["median_words"] >= 1600
+    assert 0.0 <= out["micro_f1_in_long_text"] <= 1.0 and 0.0 < out["micro_f1_alone"] <= 1.0
