@@ -280,6 +280,30 @@ def build_corpus(raw_dir: Path | str | None = None, corpus_dir: Path | str | Non
     return counts
 
 
+def one_item_in_many(docs: list[dict[str, Any]], n: int = 60, min_words: int = 1600, seed: int = 0) -> tuple[list[str], list[dict[str, Any]]]:
+    """Long texts where one item in many matters, built from a split: each of ``n``
+    labelled documents is placed, at a random position, among the split's documents
+    without a label until the whole has ``min_words`` words. Returns the texts and the
+    labelled documents whose labels they carry."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    negatives = [d["text"] for d in docs if not d["trends"] and not d["forms"]]
+    positives = [d for d in docs if d["trends"] or d["forms"]]
+    if not negatives or not positives:
+        return [], []
+    chosen = [positives[i] for i in sorted(rng.choice(len(positives), size=min(n, len(positives)), replace=False))]
+    texts = []
+    for d in chosen:
+        parts = [d["text"]]
+        for k in rng.permutation(len(negatives)):
+            if sum(len(p.split()) for p in parts) >= min_words:
+                break
+            parts.insert(int(rng.integers(0, len(parts) + 1)), negatives[k])
+        texts.append("\n\n".join(parts))
+    return texts, chosen
+
+
 def corpus_hash(corpus_dir: Path | str | None = None) -> str:
     h = hashlib.sha256()
     for s in SPLITS:

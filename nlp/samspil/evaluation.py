@@ -280,36 +280,22 @@ def load_backend(model_dir: str | Path):
 
 
 def one_item_in_many(model, docs: list[dict[str, Any]], labels: tuple[str, ...], n: int = 60, min_words: int = 1600, seed: int = 0) -> dict[str, Any]:
-    """Long documents where one item in many matters, built from the split itself: each
-    of ``n`` labelled documents is placed, at a random position, among documents of the
-    split that carry no label until the whole has ``min_words`` words. Reports the
-    micro-F1 on these documents against the micro-F1 of the same labelled documents
-    alone: what the label costs when it is one passage of a long text."""
+    """Micro-F1 on long texts where one item in many matters (built from the split by
+    :func:`samspil.corpus.one_item_in_many`) against the micro-F1 of the same labelled
+    documents alone: what a label costs when it is one passage of a long text."""
     from .corpus import label_matrix
+    from .corpus import one_item_in_many as build
 
-    rng = np.random.default_rng(seed)
-    negatives = [d["text"] for d in docs if not d["trends"] and not d["forms"]]
-    positives = [d for d in docs if d["trends"] or d["forms"]]
-    if not negatives or not positives:
+    texts, chosen = build(docs, n, min_words, seed)
+    if not texts:
         return {}
-    chosen = [positives[i] for i in sorted(rng.choice(len(positives), size=min(n, len(positives)), replace=False))]
-    long_texts, words = [], []
-    for d in chosen:
-        parts = [d["text"]]
-        for k in rng.permutation(len(negatives)):
-            if sum(len(p.split()) for p in parts) >= min_words:
-                break
-            parts.insert(int(rng.integers(0, len(parts) + 1)), negatives[k])
-        long_texts.append("\n\n".join(parts))
-        words.append(sum(len(p.split()) for p in parts))
     y = label_matrix(chosen, labels)
 
-    def f1(texts: list[str]) -> float:
-        pred = model.thresholds.predict(model.predict_proba(texts)).astype(int)
-        return round(_micro(y, pred), 4)
+    def f1(batch: list[str]) -> float:
+        return round(_micro(y, model.thresholds.predict(model.predict_proba(batch)).astype(int)), 4)
 
-    return {"documents": len(chosen), "median_words": int(np.median(words)), "micro_f1_alone": f1([d["text"] for d in chosen]),
-            "micro_f1_in_long_text": f1(long_texts)}
+    return {"documents": len(chosen), "median_words": int(np.median([len(t.split()) for t in texts])),
+            "micro_f1_alone": f1([d["text"] for d in chosen]), "micro_f1_in_long_text": f1(texts)}
 
 
 def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | Path | None = None, split: str = "test", learning_curve: bool = True) -> dict[str, Any]:
