@@ -84,9 +84,9 @@ def test_windows_scored_as_in_training(model):
     np.testing.assert_allclose(model.score_doc(doc).doc, expected, atol=1e-5)
 
 
-def test_passages_scored_from_prefix_sums(model):
-    """Sentences and runs of sentences scored from prefix sums equal the passage formula
-    computed from their own counts."""
+def test_sentences_scored_from_per_type_sums(model):
+    """Sentences scored from cached per-type sums equal the passage formula computed from
+    their own counts."""
     nlp = make_danish()
     doc = nlp("Foreningen låner lokaler af kommunen. Tilskud gives efter § 18. Vi holder dialogmøde med forvaltningen hvert forår.")
     counts = model.featurizer.counts(doc)

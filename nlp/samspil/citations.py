@@ -409,9 +409,7 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
             continue
         if _SECTION_END.match(line):
             break  # "Bilag", "Kontakt": the list is over
-        last = previous.split()[-1] if previous.strip() else ""
-        broken = (open_entry and not suspended and bool(last) and (last[-1].islower() or last[-1] in ",;:-–&")
-                  and "/" not in last and not last.startswith(("www.", "doi:")))  # a URL ends an entry in lower case
+        broken = open_entry and not suspended and _ends_open(previous)
         marker = _LIST_MARKER.match(line)
         ends_entry = previous.endswith(".") or bool(re.search(r"https?://\S+$|www\.\S+$", previous))
         furniture = line.strip().isupper() or bool(re.search(r"\S\s{5,}\S+\s*$", line))  # "WORKING PAPER 2021:2      7"
@@ -439,7 +437,8 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
 
 
 def _ends_open(line: str) -> bool:
-    """Whether a line stops mid-sentence: a lower-case word, a comma, a hyphen, "fra"."""
+    """Whether a line stops mid-sentence: a lower-case word, a comma, a hyphen ("fra",
+    "samar-"); a URL or DOI ends an entry in lower case and does not count."""
     words = line.split()
     if not words:
         return False

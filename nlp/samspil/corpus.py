@@ -189,12 +189,19 @@ def near_duplicate_pairs(texts: list[str], threshold: float = 0.5, k: int = 5) -
 # ------------------------------------------------------------------ splits
 
 
+def _strata(records: list[dict[str, Any]]):
+    """What the splits are stratified over: the labels, "no label" and "has citations"."""
+    import numpy as np
+
+    y = label_matrix(records)
+    return np.hstack([y, np.array([[int(row.sum() == 0), int(bool(r["citations"]))] for row, r in zip(y, records)])])
+
+
 def _split_two(records: list[dict[str, Any]], seed: int, dev_share: float) -> None:
     import numpy as np
     from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
 
-    y = label_matrix(records)
-    y = np.hstack([y, np.array([[int(row.sum() == 0), int(bool(r["citations"]))] for row, r in zip(y, records)])])
+    y = _strata(records)
     split = MultilabelStratifiedShuffleSplit(n_splits=1, test_size=dev_share, random_state=seed)
     train_idx, dev_idx = next(split.split(np.arange(len(records)), y))
     for k in train_idx:
@@ -219,9 +226,7 @@ def assign_splits(records: list[dict[str, Any]], seed: int = 42, fractions=(0.7,
         todo = [i for i in todo if i not in set(development)]
         if not todo:
             return
-    y = label_matrix([records[i] for i in todo])
-    extra = np.array([[int(y[k].sum() == 0), int(bool(records[i]["citations"]))] for k, i in enumerate(todo)])
-    y = np.hstack([y, extra])
+    y = _strata([records[i] for i in todo])
     idx = np.arange(len(todo))
     first = MultilabelStratifiedShuffleSplit(n_splits=1, test_size=fractions[1] + fractions[2], random_state=seed)
     train_idx, rest_idx = next(first.split(idx, y))

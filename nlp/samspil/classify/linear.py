@@ -4,8 +4,8 @@ calibrated logistic regression per label, scored on sentences, windows and the w
 The whole document and its windows are scored exactly as in training (sublinear
 TF times IDF, L2 normalised), all in one pass over arrays: words are counted per
 word type and window, then expanded into the types' cached feature indices. The
-sentences, which only rank evidence, are scored from prefix sums: per word type
-the sums of ``idf * coef`` and of ``idf**2`` over its features are cached, and a
+sentences, which only rank evidence, are scored from cached per-type sums: per word
+type the sums of ``idf * coef`` and of ``idf**2`` over its features, and a
 sentence's score is ``(sum of idf * coef) / sqrt(sum of idf**2)`` over its words,
 the exact TF-IDF score of a passage in which no feature occurs twice.
 
@@ -164,16 +164,21 @@ class Featurizer:
         tok_lens = lens[inverse]
         cols = flat[_ragged_arange(offsets[inverse], tok_lens)]
         rows = np.repeat(table.sentence, tok_lens)
-        if self.config.bigrams and len(self._bigram_keys) and len(inverse) > 1:
-            lemma_of = np.array([t[1] for t in typed], dtype=np.int64)[inverse]
-            ok = (table.sentence[:-1] == table.sentence[1:]) & (lemma_of[:-1] >= 0) & (lemma_of[1:] >= 0)
-            keys = lemma_of[:-1] * _PAIR + lemma_of[1:]
-            pos = np.searchsorted(self._bigram_keys, keys)
-            pos[pos >= len(self._bigram_keys)] = 0
-            hit = ok & (self._bigram_keys[pos] == keys)
-            cols = np.concatenate([cols, self._bigram_cols[pos[hit]]])
-            rows = np.concatenate([rows, table.sentence[:-1][hit]])
-        return rows, cols
+        second, bigram_cols = self.bigrams(table.sentence, np.array([t[1] for t in typed], dtype=np.int64)[inverse])
+        return np.concatenate([rows, table.sentence[second]]), np.concatenate([cols, bigram_cols])
+
+    def bigrams(self, sentence: np.ndarray, lemma_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The known lemma bigrams of consecutive words in one sentence: the position of
+        each pair's second word and the bigram's feature index."""
+        none = np.zeros(0, np.int64)
+        if not self.config.bigrams or not len(self._bigram_keys) or len(lemma_of) < 2:
+            return none, none
+        ok = (sentence[:-1] == sentence[1:]) & (lemma_of[:-1] >= 0) & (lemma_of[1:] >= 0)
+        keys = lemma_of[:-1] * _PAIR + lemma_of[1:]
+        pos = np.searchsorted(self._bigram_keys, keys)
+        pos[pos >= len(self._bigram_keys)] = 0
+        hit = np.flatnonzero(ok & (self._bigram_keys[pos] == keys))
+        return hit + 1, self._bigram_cols[pos[hit]]
 
     def counts(self, doc, table: TokenTable | None = None) -> sparse.csr_matrix:
         """``(n_sentences, n_features)`` counts of the document's sentences."""
@@ -332,7 +337,7 @@ class LinearModel:
     def _types(self, hashes: list[int], strings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per word type: the sum of ``idf * coef`` and of ``idf**2`` over its features,
         its lemma id (for bigrams), and its feature indices (``offsets``, ``lengths``
-        into :attr:`_types_cache`'s flat array)."""
+        into the flat array of :attr:`_type_table`)."""
         table = self._type_table
         slots = [table.slot.get(h, -1) for h in hashes]
         if -1 in slots:
@@ -348,7 +353,7 @@ class LinearModel:
 
     def score_doc(self, doc) -> SentenceScores:
         """Score the document and its windows (exactly as in training) and its sentences
-        (from prefix sums; see the module doc)."""
+        (from per-type sums; see the module doc)."""
         table = token_table(doc)
         n, n_labels = len(table.spans), len(self.labels)
         if len(table.lowers) == 0:
@@ -358,25 +363,16 @@ class LinearModel:
         a, q, lem, offsets, lens, flat_all = self._types(uniq.tolist(), doc.vocab.strings)
         tok_a, tok_q = a[inverse], q[inverse]
         # Bigrams: a feature of the second word of each known pair within a sentence.
-        feat = self.featurizer
-        bigram_cols = bigram_pos = np.zeros(0, np.int64)
-        if self.config.bigrams and len(feat._bigram_keys) and len(inverse) > 1:
-            lemma_of = lem[inverse]
-            ok = (table.sentence[:-1] == table.sentence[1:]) & (lemma_of[:-1] >= 0) & (lemma_of[1:] >= 0)
-            keys = lemma_of[:-1] * _PAIR + lemma_of[1:]
-            pos = np.searchsorted(feat._bigram_keys, keys)
-            pos[pos >= len(feat._bigram_keys)] = 0
-            hit = np.flatnonzero(ok & (feat._bigram_keys[pos] == keys))
-            bigram_cols, bigram_pos = feat._bigram_cols[pos[hit]], hit + 1
-            tok_a[bigram_pos] += self._w[bigram_cols]
-            tok_q[bigram_pos] += self._q[bigram_cols]
-        # Sentences: prefix sums (evidence only ranks them).
+        bigram_pos, bigram_cols = self.featurizer.bigrams(table.sentence, lem[inverse])
+        tok_a[bigram_pos] += self._w[bigram_cols]
+        tok_q[bigram_pos] += self._q[bigram_cols]
+        # Sentences: from the sums over their words (evidence only ranks them).
         sent_a = np.zeros((n, n_labels), np.float32)
         sent_q = np.zeros(n, np.float32)
         present, starts = np.unique(table.sentence, return_index=True)
         sent_a[present] = np.add.reduceat(tok_a, starts, axis=0)
         sent_q[present] = np.add.reduceat(tok_q, starts)
-        sent_proba = self.proba_of_groups(sent_a, sent_q, [(i, i + 1) for i in range(n)])
+        sent_proba = self.passage_proba(sent_a, sent_q)
         # The document and its windows, exactly as training scores a text.
         words = table.words_per_sentence.tolist()
         groups = [(0, n)]
@@ -424,17 +420,11 @@ class LinearModel:
         decision = decision / norms[:, None] + self.intercept
         return sigmoid(-(self.platt_a * decision + self.platt_b))
 
-    def proba_of_groups(self, sent_a: np.ndarray, sent_q: np.ndarray, groups: Sequence[tuple[int, int]]) -> np.ndarray:
-        """Probabilities of runs of sentences ``(first, last_exclusive)`` from the sentences'
-        sums of ``idf * coef`` and ``idf**2`` (see :meth:`passage_proba_from_counts`)."""
-        cum_a = np.vstack([np.zeros((1, sent_a.shape[1]), np.float64), np.cumsum(sent_a, axis=0, dtype=np.float64)])
-        cum_q = np.concatenate([[0.0], np.cumsum(sent_q, dtype=np.float64)])
-        first = np.fromiter((g[0] for g in groups), dtype=np.int64, count=len(groups))
-        last = np.fromiter((g[1] for g in groups), dtype=np.int64, count=len(groups))
-        num = cum_a[last] - cum_a[first]
-        q = cum_q[last] - cum_q[first]
-        scale = np.where(q > 1e-9, np.maximum(q, 1e-9) ** -0.5, 0.0)
-        decision = (num * scale[:, None]).astype(np.float32) + self.intercept
+    def passage_proba(self, sums_a: np.ndarray, sums_q: np.ndarray) -> np.ndarray:
+        """Probabilities of passages from their sums of ``idf * coef`` and ``idf**2`` over
+        their words (see :meth:`passage_proba_from_counts`)."""
+        scale = np.where(sums_q > 1e-9, np.maximum(sums_q, 1e-9) ** -0.5, 0.0).astype(np.float32)
+        decision = sums_a * scale[:, None] + self.intercept
         return sigmoid(-(self.platt_a * decision + self.platt_b))
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
