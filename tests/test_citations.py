@@ -261,3 +261,33 @@ def test_secondary_sources_and_og_between_works():
     found = [c.text for c in find_citations("(Putnam 1993, citeret i Wulff 2017: 12) og (se især Kramer, 1981 og Smith & Lipsky, 1993)")]
     assert found == ["Putnam 1993", "Wulff 2017: 12", "Kramer, 1981", "Smith & Lipsky, 1993"]
     assert [c.authors for c in find_citations("som Brandsen, van de Donk og Putters (2005) viser")] == [("Brandsen", "van de Donk", "Putters")]
+
+
+def test_everyday_source_lists_end_where_the_text_goes_on():
+    """A source list inside one agenda item: the next item is no entry; a running footer
+    ("… Side 3 af 3") after a finished entry belongs to none."""
+    text = (
+        "Skolerne samarbejder med foreninger (Bjerregaard & Holst, 2021). Kommunernes Landsforening 2021, s. 8 "
+        "peger på det samme, og det gør Danmarks Statistik (2023) også.\n\n"
+        "Baggrundsmateriale\n"
+        "• Bjerregaard, Mette & Holst, Niels (2021): Åben skole og foreningslivet. Odense: Syddansk Universitet.\n"
+        "• KL (2021): Kommunernes samarbejde med civilsamfundet. København: KL.\n"
+        "Ravnsø Kommune · Børn og Unge                                    Side 3 af 3\n"
+        "• DST (2023): Frivilligt arbejde 2022. København.\n"
+        "Fælles it-drift i mindre kommuner – en foranalyse, Rambøll 2016\n"
+        "Digitaliseringsstyrelsen: Den fællesoffentlige rammearkitektur – introduktion. https://arkitektur.digst.dk\n"
+        "Serviceloven § 18, LBK nr. 170 af 24/01/2022\n\n"
+        "Indstilling: Forvaltningen indstiller, at ordningen videreføres uændret i det kommende skoleår.\n\n"
+        "7. Udbud af rengøring på skoler og kulturinstitutioner\n"
+        "Sagsfremstilling: Kontrakten udløber, og forvaltningen foreslår et nyt udbud.\n"
+    )
+    cits, refs = extract_citations(text)
+    assert [r.text.split("(")[0].split(":")[0].strip() for r in refs] == [
+        "Bjerregaard, Mette & Holst, Niels", "KL", "DST", "Fælles it-drift i mindre kommuner – en foranalyse, Rambøll 2016",
+        "Digitaliseringsstyrelsen", "Serviceloven § 18, LBK nr. 170 af 24/01/2022",
+    ]
+    assert refs[3].csl["author"] == [{"literal": "Rambøll"}] and refs[3].csl["title"] == "Fælles it-drift i mindre kommuner – en foranalyse"
+    assert "Side 3" not in refs[1].text
+    # Full names cited, abbreviations listed: read off the initials, or a known abbreviation.
+    by_author = {c.authors[0]: c.reference for c in cits}
+    assert by_author == {"Bjerregaard": 0, "Kommunernes Landsforening": 1, "Danmarks Statistik": 2}

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from samspil.normalise import join_hyphenated, normalise_text, strip_repeated_lines
-from samspil.tokenise import lemmatize, make_danish
+from samspil.tokenise import ABBREVIATIONS, add_abbreviations, lemmatize, make_danish
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +60,19 @@ def test_lemma_index_matches_spacy_lookups_data():
     index = lemma_index()
     for form in ["foreningerne", "lokaler", "kommunens", "tilskuddet", "frivillige", "samarbejder", "xyzord"]:
         assert index.lemma(form) == table.get(form, form)
+
+
+def test_cache_friendly_tokenizer_gives_spacys_tokens(nlp):
+    """Without the whitespace rules the tokenizer caches multi-line text, with the same tokens."""
+    import spacy
+
+    from samspil.corpus import read_all
+
+    stock = spacy.blank("da")
+    add_abbreviations(stock, ABBREVIATIONS)
+    assert "\n" in stock.tokenizer.rules and "\n" not in nlp.tokenizer.rules
+    texts = [d["text"] for d in read_all()[::5]]
+    texts += [t.replace("\n\n", "\n") for t in texts[:50]]  # single line breaks, as PDF text has
+    for text in texts:
+        for _ in range(2):  # the second pass reads the cache
+            assert [(t.text, t.whitespace_) for t in nlp.tokenizer(text)] == [(t.text, t.whitespace_) for t in stock.tokenizer(text)]

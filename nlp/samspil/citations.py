@@ -338,7 +338,7 @@ _SAME_AUTHOR = r"(?:—{2,}|–{2,}|-{3,}|_{3,})"  # "——— (2021)": the aut
 _HEADING = re.compile(
     r"^[ \t]*(?:\d+(?:\.\d+)*\.?\s+)?(?P<h>Kilder|Kildeliste|Kilder og litteratur|Litteratur|Litteraturliste|Litteratur og kilder|"
     r"Anvendt litteratur|Referencer|Referenceliste|Bibliografi|Bibliography|References|Literature|Noter og litteratur|"
-    r"Henvisninger|Kildehenvisninger|Kildeangivelser)"
+    r"Henvisninger|Kildehenvisninger|Kildeangivelser|Baggrundsmateriale|Baggrundslitteratur|Kildemateriale|Anvendte kilder)"
     r"(?:[ \t]+\([^()\n]{1,30}\)|[ \t]+(?:fra|til|og|i|om|brugt|nævnt|anvendt|benyttet|citeret)[ \t][^\n.]{1,40})?[ \t]*:?[ \t]*$",
     re.MULTILINE | re.IGNORECASE,
 )
@@ -398,10 +398,12 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
     held_end = -1  # where the lines held for a suspended entry end
     held_continues = False  # a held line reads as the rest of the entry
     previous = ""
+    after_blank = False
     for line in text[start:end].split("\n"):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
         if not line.strip():
+            after_blank = bool(entries)
             if open_entry and not suspended and _ends_open(previous):
                 suspended, held_end, held_continues = True, -1, False
             elif not suspended:
@@ -412,9 +414,15 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
         broken = open_entry and not suspended and _ends_open(previous)
         marker = _LIST_MARKER.match(line)
         ends_entry = previous.endswith(".") or bool(re.search(r"https?://\S+$|www\.\S+$", previous))
-        furniture = line.strip().isupper() or bool(re.search(r"\S\s{5,}\S+\s*$", line))  # "WORKING PAPER 2021:2      7"
+        furniture = line.strip().isupper() or bool(re.search(r"\S\s{5,}\S.{0,20}$", line))  # "WORKING PAPER 2021:2      7"
+        if furniture and entries and not suspended and not _ends_open(previous):
+            continue  # a running header or footer after a finished entry belongs to no entry
+        closed = not entries or not _ends_open(previous)
         starts = not furniture and bool(marker or _STRONG_START.match(line) or (_ENTRY_START.match(line) and not broken and _names_first(line))
-                                        or _yearless_start(line, ends_entry))
+                                        or _yearless_start(line, ends_entry, closed))
+        if after_blank and not suspended and not starts and not furniture and _is_prose(line):
+            break  # "Indstilling: Forvaltningen indstiller, at ...": the text goes on after the list
+        after_blank = False
         if suspended:
             if not starts:
                 held_end = line_end
@@ -454,7 +462,10 @@ _SECTION_END = re.compile(
     r"[ \t]*(?:Kontakt|Kontaktperson|Sagsbehandler|Redaktion|Udarbejdet af|Yderligere oplysninger)\b"
 )
 _LOWER_IN_NAMES = frozenset("og for i af til med om på von van de du la le der den det et al red".split())
-_LAW_START = re.compile(r"[ \t]*(?:Lov(?:bekendtgørelse)?\s+(?:om|nr\.)|Bekendtgørelse\s+(?:om|nr\.)|Cirkulære\s+om|[A-ZÆØÅ]\w+loven\b)")
+_LAW_START = re.compile(r"[ \t]*(?:Lov(?:bekendtgørelse)?\s+(?:om|nr\.)|Bekendtgørelse\s+(?:om|nr\.|af\s+lov)|Cirkulære\s+om|[A-ZÆØÅ]\w+loven\b)")
+# "Fælles it-drift i mindre kommuner – en foranalyse, Rambøll 2016": title first, the
+# author (an organisation) and the year last
+_TITLE_FIRST = re.compile(r"[ \t]*[A-ZÆØÅ][^\n]{10,200},[ \t]+[A-ZÆØÅ][\w&.\- ]{0,60}[ \t](?:1[6-9]\d\d|20\d\d)[a-z]?\.?[ \t]*$")
 _COLON_ENTRY = re.compile(r"[ \t]*(?P<names>[A-ZÆØÅ][^:\d\"“”()\[\]\n]{0,80}?(?:\s\((?:red|eds?)\.\))?):\s+(?P<rest>\S+(?:\s+\S+){3,})")
 
 
@@ -466,15 +477,34 @@ def _names_first(line: str) -> bool:
     return len(lower) <= 2
 
 
-def _yearless_start(line: str, after_full_entry: bool) -> bool:
+def _yearless_start(line: str, after_full_entry: bool, closed: bool = False) -> bool:
     """An entry without a year in front: "Holstebro Kommune: Idrætspartnerskab ... Lokaliseret ..."
-    (two or more names before the colon: "Odense: Syddansk Universitetsforlag" is a place),
-    or, after an entry that ended with a full stop, a law ("Lov om social service, ...")."""
-    m = _COLON_ENTRY.match(line)
+    (two or more names before the colon: "Odense: Syddansk Universitetsforlag" is a place;
+    after an entry that ended with a full stop, a short title will do: "Sønderdal Kommune:
+    Ældrepolitik 2022-2026."), after a line that ended a sentence a law ("Lov om social
+    service, ...", "Serviceloven § 18, LBK nr. 170"), or, after a full stop, a title
+    followed by its author and year ("Fælles it-drift ... – en foranalyse, Rambøll 2016")."""
+    m = _COLON_ENTRY.match(line) or (_SHORT_COLON_ENTRY.match(line) if after_full_entry else None)
     names = m.group("names") if m else ""
     if m and ". " not in names and _names_first(names) and (len(names.split()) >= 2 or "," in names) and len(names.split()) <= 8:
         return True
-    return after_full_entry and bool(_LAW_START.match(line))
+    return bool(closed and _LAW_START.match(line)) or bool(after_full_entry and _TITLE_FIRST.match(line)) or bool(closed and _ORG_FIRST.match(line))
+
+
+# "Skattestyrelsen. Moms af ...", "Digitaliseringsstyrelsen: Den fællesoffentlige ...":
+# one word that names an organisation, then the title
+_ORG_FIRST = re.compile(
+    r"[ \t]*(?:[A-ZÆØÅ]\w*(?:styrelsen|rådet|ministeriet|institut|instituttet|centret|center|fonden|forbundet|"
+    r"sekretariatet|tilsynet|direktoratet|agenturet|forening|foreningen)|[A-ZÆØÅ]{2,6})[.:][ \t]+[A-ZÆØÅ]\w*[ \t]+\w"
+)
+
+
+_SHORT_COLON_ENTRY = re.compile(r"[ \t]*(?P<names>[A-ZÆØÅ][^:\d\"“”()\[\]\n]{0,80}?):\s+(?P<rest>[A-ZÆØÅ]\S*(?:\s+\S+){0,3}\.)[ \t]*$")
+
+
+def _is_prose(line: str) -> bool:
+    """Whether a line reads as running text (six or more lower-case words), not as an entry."""
+    return sum(1 for w in line.split() if w[:1].islower()) >= 6
 
 
 _NAME_PART = r"(?:[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ]?[a-zæøåéü]+)*|[A-ZÆØÅ]\.)"
@@ -587,6 +617,17 @@ def parse_reference(entry: str) -> dict[str, Any]:
     """
     text = " ".join(_HYPHEN_BREAK.sub("", _drop_page_furniture(entry)).split())
     item: dict[str, Any] = {"type": "book"}
+    tf = _TITLE_FIRST_PARTS.match(text)
+    if tf and not _COLON_AUTHORS.match(text) and not _STRONG_START.match(text) and not _LAW_START.match(text):
+        # "Ensomhed blandt ældre i Danmark – en kortlægning, Rambøll 2020"
+        item["type"] = "report"
+        item["author"] = [{"literal": tf.group("org").strip()}]
+        year = tf.group("year")
+        item["issued"] = {"date-parts": [[int(year[:4])]]}
+        if len(year) > 4:
+            item["year-suffix"] = year[4:]
+        item["title"] = tf.group("title").strip()
+        return item
     ym = _year_match(text)
     if ym is None or _LAW_START.match(text):
         colon = _COLON_AUTHORS.match(text)
@@ -630,6 +671,7 @@ def parse_reference(entry: str) -> dict[str, Any]:
 
 
 _COLON_AUTHORS = re.compile(r"(?P<names>[A-ZÆØÅ][^:\d\"“”()\[\]]{1,120}?(?:\s\((?:red|eds?)\.\))?):\s+(?=\S)")
+_TITLE_FIRST_PARTS = re.compile(r"(?P<title>[A-ZÆØÅ][^\n]{10,200}),\s+(?P<org>[A-ZÆØÅ][\w&.\- ]{0,60})\s(?P<year>(?:1[6-9]\d\d|20\d\d)[a-z]?)\.?\s*$")
 
 
 def _drop_page_furniture(entry: str) -> str:
@@ -880,6 +922,31 @@ def _ref_names(ref: Reference) -> list[str]:
     return [n for n in dict.fromkeys(names) if n]
 
 
+#: Abbreviations of Danish organisations that do not spell their names' initials, or
+#: whose full name a list may give instead ("DST (2023)" cited as "Danmarks Statistik").
+KNOWN_ABBREVIATIONS = {
+    "DST": "Danmarks Statistik",
+    "KL": "Kommunernes Landsforening",
+    "CFSA": "Center for Frivilligt Socialt Arbejde",
+    "SBST": "Social- og Boligstyrelsen",
+    "SST": "Sundhedsstyrelsen",
+    "DIF": "Danmarks Idrætsforbund",
+    "DGI": "Danske Gymnastik- og Idrætsforeninger",
+    "DUF": "Dansk Ungdoms Fællesråd",
+    "EVA": "Danmarks Evalueringsinstitut",
+    "IDAN": "Idrættens Analyseinstitut",
+    "SLKS": "Slots- og Kulturstyrelsen",
+    "STAR": "Styrelsen for Arbejdsmarked og Rekruttering",
+    "DKR": "Det Kriminalpræventive Råd",
+    "FriSe": "Frivilligcentre og Selvhjælp Danmark",
+    "DH": "Danske Handicaporganisationer",
+}
+_ALIASES: dict[str, str] = {}
+for _abbr, _full in KNOWN_ABBREVIATIONS.items():
+    _ALIASES[fold_name(_abbr)] = fold_name(_full)
+    _ALIASES[fold_name(_full)] = fold_name(_abbr)
+
+
 def _is_abbreviation(name: str) -> bool:
     """"KL", "DST", "SLKS", "FriSe": short, with at least two capitals."""
     return 2 <= len(name) <= 7 and name.isalpha() and sum(ch.isupper() for ch in name) >= 2
@@ -932,6 +999,7 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
             first_word = name.split()[0]
             if first_word.isupper() and len(first_word) >= 2:
                 keys.add(fold_name(first_word))
+        keys |= {_ALIASES[k] for k in keys if k in _ALIASES}
         for key in keys:
             index.setdefault((key, year.lower()), []).append(i)
     out = []
@@ -946,6 +1014,11 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
             abbr = re.sub(r"(?:'s|’s)$", "", first)
             hits = [i for i, r in enumerate(references)
                     if r.year and r.year.lower() == c.year.lower() and any(_abbreviates(abbr, n) for n in _ref_names(r))]
+            hits = hits if len(hits) == 1 else []
+        if not hits and " " in first:
+            # "Kommunernes Landsforening (2021)" cited, "KL (2021)" listed
+            hits = [i for i, r in enumerate(references)
+                    if r.year and r.year.lower() == c.year.lower() and any(_is_abbreviation(n) and _abbreviates(n, first) for n in _ref_names(r))]
             hits = hits if len(hits) == 1 else []
         if len(hits) > 1:
             if c.et_al:
