@@ -239,14 +239,21 @@ def _strip_sentence_words(m: re.Match[str]) -> int:
 
 
 _YEAR_ANCHOR = re.compile(r"(?<![\d\w])(?:1[6-9]\d\d|20\d\d)[a-z]?(?!\d)|u\.\s?å\.|i tryk|in press")
+# What each name pattern needs beside its year: a narrative citation an opening bracket
+# right before it, a bare one a reporting verb soon after it, one after "af"/"ifølge" a
+# comma before it. Windows around these alone keep the name patterns off the many years
+# (dates, budgets, periods) that no citation follows.
+_NARRATIVE_ANCHOR = re.compile(r"\((?:(?:1[6-9]\d\d|20\d\d)[a-z]?(?!\d)|u\.\s?å\.|i tryk|in press)")
+_BARE_ANCHOR = re.compile(rf"(?<![\d\w])(?:1[6-9]\d\d|20\d\d)[a-z]?(?=[\s\S]{{0,40}}?\s(?:{_REPORTING})\b)")
+_BARE_AFTER_ANCHOR = re.compile(r",\s(?:1[6-9]\d\d|20\d\d)")
 
 
-def _windows_before_years(text: str, start: int, end: int, reach: int = 160) -> Iterator[tuple[int, int]]:
-    """Merged stretches of text that end shortly after a year: the only places an
-    author–year citation can be. Scanning them instead of the whole text keeps the
-    name patterns off the long stretches without years."""
+def _windows_before_years(text: str, start: int, end: int, reach: int = 160, anchor: re.Pattern[str] = _YEAR_ANCHOR) -> Iterator[tuple[int, int]]:
+    """Merged stretches of text that end shortly after a year (``anchor``): the only
+    places an author–year citation can be. Scanning them instead of the whole text
+    keeps the name patterns off the long stretches without years."""
     lo = hi = -1
-    for m in _YEAR_ANCHOR.finditer(text, start, end):
+    for m in anchor.finditer(text, start, end):
         a, b = max(start, m.start() - reach), min(end, m.end() + 40)
         if a <= hi:
             hi = b
@@ -258,9 +265,10 @@ def _windows_before_years(text: str, start: int, end: int, reach: int = 160) -> 
         yield lo, hi
 
 
-def _bare(text: str, wins: list[tuple[int, int]], taken: list[tuple[int, int]]) -> Iterator[Citation]:
+def _bare(text: str, end: int, taken: list[tuple[int, int]]) -> Iterator[Citation]:
     seen: set[int] = set()
-    for pattern in (_BARE, _BARE_AFTER):
+    for pattern, anchor in ((_BARE, _BARE_ANCHOR), (_BARE_AFTER, _BARE_AFTER_ANCHOR)):
+        wins = list(_windows_before_years(text, 0, end, anchor=anchor))
         for m in (m for a, b in wins for m in pattern.finditer(text, a, b)):
             if m.start() in seen:
                 continue
@@ -276,8 +284,9 @@ def _bare(text: str, wins: list[tuple[int, int]], taken: list[tuple[int, int]]) 
             yield Citation(text[s : m.end()], s, m.end(), authors, et_al, m.group("year"), pages, narrative=True)
 
 
-def _narrative(text: str, wins: list[tuple[int, int]], taken: list[tuple[int, int]]) -> Iterator[Citation]:
+def _narrative(text: str, end: int, taken: list[tuple[int, int]]) -> Iterator[Citation]:
     seen: set[int] = set()
+    wins = list(_windows_before_years(text, 0, end, anchor=_NARRATIVE_ANCHOR))
     for m in (m for a, b in wins for m in _NARRATIVE.finditer(text, a, b)):
         if m.start() in seen or any(s <= m.start() < e for s, e in taken):
             continue
@@ -319,10 +328,9 @@ def find_citations(text: str, end: int | None = None) -> list[Citation]:
     end = len(text) if end is None else end
     paren = list(_parenthetical(text, 0, end))
     taken = [(c.start, c.end) for c in paren]
-    wins = list(_windows_before_years(text, 0, end))
-    narrative = list(_narrative(text, wins, taken))
+    narrative = list(_narrative(text, end, taken))
     taken += [(c.start, c.end) for c in narrative]
-    found = paren + narrative + list(_bare(text, wins, taken))
+    found = paren + narrative + list(_bare(text, end, taken))
     found.sort(key=lambda c: c.start)
     out: list[Citation] = []
     for c in found:
