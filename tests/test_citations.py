@@ -291,3 +291,35 @@ def test_everyday_source_lists_end_where_the_text_goes_on():
     # Full names cited, abbreviations listed: read off the initials, or a known abbreviation.
     by_author = {c.authors[0]: c.reference for c in cits}
     assert by_author == {"Bjerregaard": 0, "Kommunernes Landsforening": 1, "Danmarks Statistik": 2}
+
+
+def test_report_lists_with_page_furniture_sub_headings_and_wrapped_names():
+    """PDF text of a report: names wrapped over a line, page numbers, running headers and a
+    sub-heading between finished entries, APA dates in the year bracket, "van der"."""
+    text = (
+        "Kattegat Analyse · Midtvejsevaluering af Familiebroen\n"
+        "Samarbejdet er velbeskrevet i litteraturen, blandt andet af Indenrigs- og\n"
+        "Boligministeriet (2021), og Det Kriminalpræventive Råd (2019) anbefaler det samme. Van der Meer\n"
+        "og de Vries (2016) sammenligner seks lande, og Boligsocialnet (2022) samler erfaringerne.\n"
+        "Fordele\n"
+        "Pihl og Damsgaard (2019) viser, at det virker.\n\n"
+        "Kildefortegnelse\n"
+        "Boligsocialnet. (2022, 14. marts). Frivillige i de boligsociale indsatser. Hentet 3. maj 2023 fra https://www.boligsocialnet.dk/viden\n"
+        "Det Kriminalpræventive Råd (2019). Lokale partnerskaber. København: DKR.\n"
+        "Side 4\n"
+        "Kattegat Analyse · Midtvejsevaluering af Familiebroen\n"
+        "Indenrigs- og Boligministeriet (2021). Vejledning om grundfinansiering af\n"
+        "frivilligcentre. København: Indenrigs- og Boligministeriet.\n"
+        "Kommunale dokumenter\n"
+        "Pihl, A. og Damsgaard, B. (2019). Frivillige på kontrakt. Odense: Syddansk Universitetsforlag.\n"
+        "van der Meer, J., & de Vries, P. (2016). Volunteer centres and local government. Voluntary Sector Review, 7(3), 281–299.\n"
+    )
+    cits, refs = extract_citations(text)
+    assert [r.text.split(" (")[0].split(".")[0] for r in refs] == [
+        "Boligsocialnet", "Det Kriminalpræventive Råd", "Indenrigs- og Boligministeriet", "Pihl, A", "van der Meer, J"]
+    assert not any("Side 4" in r.text or "Kattegat" in r.text or "Kommunale dokumenter" in r.text for r in refs)
+    assert refs[0].csl["issued"] == {"date-parts": [[2022]]} and refs[0].csl["author"] == [{"literal": "Boligsocialnet"}]
+    assert [(c.text, c.reference) for c in cits] == [
+        ("Indenrigs- og\nBoligministeriet (2021)", 2), ("Det Kriminalpræventive Råd (2019)", 1),
+        ("Van der Meer\nog de Vries (2016)", 4), ("Boligsocialnet (2022)", 0), ("Pihl og Damsgaard (2019)", 3),
+    ]

@@ -20,7 +20,7 @@ from .records import Citation, Reference
 
 # ------------------------------------------------------------------ vocabulary
 
-_YEAR = r"(?:1[6-9]\d\d|20\d\d)[a-z]?|[uU]\.\s?å\.?|i tryk|in press|n\.d\."
+_YEAR = r"(?:1[6-9]\d\d|20\d\d)[a-z]?|[uU]\.\s?å\.?|i\stryk|in\spress|n\.d\."
 _YEAR_RE = re.compile(rf"(?<![\d\w])(?:{_YEAR})(?![\d])")
 _PAGES = r"(?:s\.|ss\.|side|sider|pp?\.)\s?(?P<pages>\d+(?:\s?[-–]\s?\d+)?(?:\s?(?:ff?\.))?)"
 _ETAL = r"(?:et\s?al\.?|m\.\s?fl\.?|mfl\.?|med\s+flere)"
@@ -48,11 +48,11 @@ _WORK = re.compile(
     rf"(?:\s*[,:]\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d))?"
     rf"{_LOCATOR}"
 )
-_NAME = r"(?:(?:van[ ]de[nr]?|van[ ]der|von[ ]der|de[ ]la|von|van|de|du|la|le|La|Le|De|Van|Von|Di|Du|Mac)[ ])?[A-ZÆØÅ][\w’'\-.]*[\w’']"
-_SUSPENDED = r"(?:[A-ZÆØÅ][\w’'.]*-(?:,[ ][A-ZÆØÅ][\w’'.]*-)*[ ]og[ ])?"  # "Social- og Boligstyrelsen"
+_NAME = r"(?:(?:[vV]an[ ]de[nr]?|[vV]an[ ]der|[vV]on[ ]der|[dD]e[ ]la|von|van|de|du|la|le|La|Le|De|Van|Von|Di|Du|Mac)[ ])?[A-ZÆØÅ][\w’'\-.]*[\w’']"
+_SUSPENDED = r"(?:[A-ZÆØÅ][\w’'.]*-(?:,[ ][A-ZÆØÅ][\w’'.]*-)*[ ]og[ \n])?"  # "Social- og Boligstyrelsen"
 _NAMES = (
-    rf"{_SUSPENDED}{_NAME}(?:[ ](?:(?:for|i|af|til|om)[ ])?{_NAME}){{0,3}}"
-    rf"(?:(?:[ ]*,[ ]*|[ ]+og[ ]+|[ ]+&[ ]+|[ ]+and[ ]+){_NAME}(?:[ ]{_NAME}){{0,2}}){{0,5}}"
+    rf"{_SUSPENDED}{_NAME}(?:[ \n](?:(?:for|i|af|til|om)[ ])?{_NAME}){{0,3}}"
+    rf"(?:(?:[ ]*,[ \n]*|[ \n]+og[ \n]+|[ \n]+&[ \n]+|[ \n]+and[ \n]+){_NAME}(?:[ \n]{_NAME}){{0,2}}){{0,5}}"
 )
 _NARRATIVE = re.compile(
     rf"(?P<authors>{_NAMES})"
@@ -230,6 +230,8 @@ def _strip_sentence_words(m: re.Match[str]) -> int:
         if word.group() in _SENTENCE_WORDS:
             if word.group() == "De" and k + 1 < len(words) and words[k + 1].group()[:1].isupper():
                 break  # "De Vries (2019)": a particle, not the pronoun
+            if word.group() in ("Det", "Den") and k + 2 < len(words) and re.fullmatch(r"[A-ZÆØÅ]\w+e", words[k + 1].group()) and words[k + 2].group()[:1].isupper():
+                break  # "Det Kriminalpræventive Råd (2019)", "Den Sociale Højskole": part of the name
             pos = m.start("authors") + word.end()
             continue
         break
@@ -238,12 +240,12 @@ def _strip_sentence_words(m: re.Match[str]) -> int:
     return pos
 
 
-_YEAR_ANCHOR = re.compile(r"(?<![\d\w])(?:1[6-9]\d\d|20\d\d)[a-z]?(?!\d)|u\.\s?å\.|i tryk|in press")
+_YEAR_ANCHOR = re.compile(r"(?<![\d\w])(?:1[6-9]\d\d|20\d\d)[a-z]?(?!\d)|u\.\s?å\.|i\stryk|in\spress")
 # What each name pattern needs beside its year: a narrative citation an opening bracket
 # right before it, a bare one a reporting verb soon after it, one after "af"/"ifølge" a
 # comma before it. Windows around these alone keep the name patterns off the many years
 # (dates, budgets, periods) that no citation follows.
-_NARRATIVE_ANCHOR = re.compile(r"\((?:(?:1[6-9]\d\d|20\d\d)[a-z]?(?!\d)|u\.\s?å\.|i tryk|in press)")
+_NARRATIVE_ANCHOR = re.compile(r"\((?:(?:1[6-9]\d\d|20\d\d)[a-z]?(?!\d)|[uU]\.\s?å\.|i\stryk|in\spress|n\.d\.)")
 _BARE_ANCHOR = re.compile(rf"(?<![\d\w])(?:1[6-9]\d\d|20\d\d)[a-z]?(?=[\s\S]{{0,40}}?\s(?:{_REPORTING})\b)")
 _BARE_AFTER_ANCHOR = re.compile(r",\s(?:1[6-9]\d\d|20\d\d)")
 
@@ -265,6 +267,16 @@ def _windows_before_years(text: str, start: int, end: int, reach: int = 160, anc
         yield lo, hi
 
 
+def _after_short_line(text: str, start: int, authors_end: int) -> int:
+    """Names may run over a line break in wrapped text ("Indenrigs- og\\nBoligministeriet
+    (2021)"); after a short line (a heading: "Fordele\\nDalgaard og Øhrström (2019)") the
+    citation starts on the new line."""
+    nl = text.rfind("\n", start, authors_end)
+    if nl < 0 or nl - (text.rfind("\n", 0, start) + 1) >= 40:
+        return start
+    return nl + 1
+
+
 def _bare(text: str, end: int, taken: list[tuple[int, int]]) -> Iterator[Citation]:
     seen: set[int] = set()
     for pattern, anchor in ((_BARE, _BARE_ANCHOR), (_BARE_AFTER, _BARE_AFTER_ANCHOR)):
@@ -274,6 +286,7 @@ def _bare(text: str, end: int, taken: list[tuple[int, int]]) -> Iterator[Citatio
                 continue
             seen.add(m.start())
             s = _strip_sentence_words(m) if pattern is _BARE else m.start("authors")
+            s = _after_short_line(text, s, m.end("authors"))
             if s >= m.end("authors") or any(a <= s < b or a < m.end() <= b for a, b in taken):
                 continue
             parsed = _clean_authors(text[s : m.end("authors")] + (m.group("etal") or ""))
@@ -291,7 +304,7 @@ def _narrative(text: str, end: int, taken: list[tuple[int, int]]) -> Iterator[Ci
         if m.start() in seen or any(s <= m.start() < e for s, e in taken):
             continue
         seen.add(m.start())
-        first = _strip_sentence_words(m)
+        first = _after_short_line(text, _strip_sentence_words(m), m.end("authors"))
         if first >= m.end("authors"):
             continue
         parsed = _clean_authors(text[first : m.end("authors")] + (m.group("etal") or ""))
@@ -346,19 +359,19 @@ _SAME_AUTHOR = r"(?:—{2,}|–{2,}|-{3,}|_{3,})"  # "——— (2021)": the aut
 _HEADING = re.compile(
     r"^[ \t]*(?:\d+(?:\.\d+)*\.?\s+)?(?P<h>Kilder|Kildeliste|Kilder og litteratur|Litteratur|Litteraturliste|Litteratur og kilder|"
     r"Anvendt litteratur|Referencer|Referenceliste|Bibliografi|Bibliography|References|Literature|Noter og litteratur|"
-    r"Henvisninger|Kildehenvisninger|Kildeangivelser|Baggrundsmateriale|Baggrundslitteratur|Kildemateriale|Anvendte kilder)"
+    r"Henvisninger|Kildehenvisninger|Kildeangivelser|Baggrundsmateriale|Baggrundslitteratur|Kildemateriale|Anvendte kilder|Kildefortegnelse|Litteraturfortegnelse|Litteraturhenvisninger)"
     r"(?:[ \t]+\([^()\n]{1,30}\)|[ \t]+(?:fra|til|og|i|om|brugt|nævnt|anvendt|benyttet|citeret)[ \t][^\n.]{1,40})?[ \t]*:?[ \t]*$",
     re.MULTILINE | re.IGNORECASE,
 )
 _ENTRY_START = re.compile(
-    rf"^[ \t]*(?:\[\d+\]\s*|\d+\.\s+|[-•]\s*)?(?:(?:von|van|de|du|da|di|la|le)\s)?(?:[A-ZÆØÅÄÖÜ]|{_SAME_AUTHOR})[^\n]{{0,250}}?(?:\((?:{_YEAR})\)|[,.]\s(?:{_YEAR})[.,:)]|\s(?:{_YEAR})[.:])"
+    rf"^[ \t]*(?:\[\d+\]\s*|\d+\.\s+|[-•]\s*)?(?:(?:von|van|de|du|da|di|la|le|van\sder|van\sden|von\sder|de\sla)\s)?(?:[A-ZÆØÅÄÖÜ]|{_SAME_AUTHOR})[^\n]{{0,250}}?(?:\((?:{_YEAR})\)|[,.]\s(?:{_YEAR})[.,:)]|\s(?:{_YEAR})[.:])"
 )
 # A list marker ("1.", "[3]", "•") always opens an entry; so does a line that opens
 # with names and a bracketed year ("Aarhus Kommune (2021):"), even after a line that
 # ended without a full stop.
 _LIST_MARKER = re.compile(r"[ \t]*(?:\[\d{1,3}\]|\d{1,3}[.)]|[•▪·*]|[-–])[ \t]+(?=[A-ZÆØÅÄÖÜ—–_-])")
 _STRONG_START = re.compile(
-    rf"^[ \t]*(?:(?:von|van|de|la)\s)?[A-ZÆØÅÄÖÜ][\w'’\-.]*,?(?:\s(?:(?:og|&|and|von|van|de|la)\s)?[A-ZÆØÅÄÖÜ][\w'’\-.]*,?){{0,7}}\s\((?:{_YEAR})\)"
+    rf"^[ \t]*(?:(?:von|van|de|la|van\sder|van\sden|von\sder|de\sla)\s)?[A-ZÆØÅÄÖÜ][\w'’\-.]*,?(?:\s(?:(?:og|&|and|von|van|de|la)\s)?[A-ZÆØÅÄÖÜ][\w'’\-.]*,?){{0,7}}\s\((?:{_YEAR})(?:,[ ][^()\n]{{1,25}})?\)"
 )
 _URL = re.compile(r"https?://[^\s<>\")]+|www\.[^\s<>\")]+")
 _DOI = re.compile(r"\b(?:doi:\s?|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
@@ -422,7 +435,7 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
         broken = open_entry and not suspended and _ends_open(previous)
         marker = _LIST_MARKER.match(line)
         ends_entry = previous.endswith(".") or bool(re.search(r"https?://\S+$|www\.\S+$", previous))
-        furniture = line.strip().isupper() or bool(re.search(r"\S\s{5,}\S.{0,20}$", line))  # "WORKING PAPER 2021:2      7"
+        furniture = _is_furniture(line, text, previous)
         if furniture and entries and not suspended and not _ends_open(previous):
             continue  # a running header or footer after a finished entry belongs to no entry
         closed = not entries or not _ends_open(previous)
@@ -450,6 +463,24 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
     if suspended and held_end > 0 and held_continues:
         entries[-1][1] = held_end  # the list ends with the broken entry's rest
     return [(s, e) for s, e in entries]
+
+
+_PAGE_NUMBER = re.compile(r"[ \t]*(?:[-–][ \t]*)?(?:[Ss]ide[ \t]+)?\d{1,4}(?:[ \t]*(?:af|/)[ \t]*\d{1,4})?(?:[ \t]*[-–])?[ \t]*$|.*[ \t][-–·|][ \t]+[Ss]ide[ \t]+\d{1,4}[ \t]*$")
+
+
+def _is_furniture(line: str, text: str, previous: str) -> bool:
+    """Whether a line is page furniture, not part of an entry: a running header in capitals,
+    a line with a wide gap before a page number ("WORKING PAPER 2021:2      7"), a page
+    number ("Side 4", "– 3 –"), a line repeated elsewhere in the text (a running header),
+    or, after an entry that ended with a full stop, a short sub-heading ("Kommunale
+    dokumenter")."""
+    body = line.strip()
+    if body.isupper() or re.search(r"\S\s{5,}\S.{0,20}$", line) or _PAGE_NUMBER.match(line):
+        return True
+    if len(body) >= 12 and text.count(body) >= 2 and not _year_match(body):
+        return True
+    words = body.split()
+    return (previous.endswith(".") and 1 <= len(words) <= 4 and body[0].isupper() and not re.search(r"[\d.,:;)]$|\d", body))
 
 
 def _ends_open(line: str) -> bool:
@@ -564,7 +595,7 @@ def _split_names(raw: str) -> list[dict[str, str]]:
 
 
 def _year_match(entry: str) -> re.Match[str] | None:
-    return re.search(rf"\(\s*(?P<y>{_YEAR})\s*\)|(?<=[,.]\s)(?P<y2>{_YEAR})(?=[.,:)])|(?<=\s)(?P<y3>{_YEAR})(?=[.:])", entry)
+    return re.search(rf"\(\s*(?P<y>{_YEAR})(?:,[ ][^()\n]{{1,25}})?\s*\)|(?<=[,.]\s)(?P<y2>{_YEAR})(?=[.,:)])|(?<=\s)(?P<y3>{_YEAR})(?=[.:])", entry)
 
 
 _EDITION = re.compile(r"\s*\(\d+\.\s*(?:udg|udgave|ed|oplag)\.?\)")
