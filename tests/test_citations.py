@@ -323,3 +323,19 @@ def test_report_lists_with_page_furniture_sub_headings_and_wrapped_names():
         ("Indenrigs- og\nBoligministeriet (2021)", 2), ("Det Kriminalpræventive Råd (2019)", 1),
         ("Van der Meer\nog de Vries (2016)", 4), ("Boligsocialnet (2022)", 0), ("Pihl og Damsgaard (2019)", 3),
     ]
+
+
+def test_links_across_a_letter_a_missing_year_and_a_longer_organisation_name():
+    text = (
+        "Jensen (2019) viser det, Rambøll (2020) måler det (Digitaliseringsstyrelsen, u.å.), "
+        "men Hansen (2018) er tvetydig.\n\n"
+        "Litteratur\n"
+        "Jensen, L. (2019a). Paragraf 18 under forandring. Aarhus: Forlaget Velfærd.\n"
+        "Rambøll Management Consulting (2020). Evaluering af puljen. København: Rambøll.\n"
+        "Digitaliseringsstyrelsen: Den fællesoffentlige rammearkitektur. https://arkitektur.digst.dk\n"
+        "Hansen, P. (2018a). Første værk. Odense: SDU.\n"
+        "Hansen, P. (2018b). Andet værk. Odense: SDU.\n"
+    )
+    cits, refs = extract_citations(text)
+    assert [(c.text, c.reference) for c in cits] == [
+        ("Jensen (2019)", 0), ("Rambøll (2020)", 1), ("Digitaliseringsstyrelsen, u.å.", 2), ("Hansen (2018)", None)]

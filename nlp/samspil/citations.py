@@ -152,7 +152,7 @@ def _years(first: str, more: str | None) -> list[str]:
 
 
 def _normalise_year(year: str) -> str:
-    y = year.strip()
+    y = " ".join(year.split())  # "i\ntryk" wrapped over a line is "i tryk"
     if y.lower().replace(" ", "").startswith("u.å"):
         return "u.å."
     return y
@@ -1024,7 +1024,9 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
     and year, the number of authors decides ("m.fl." points to a work with three or
     more, a single name to a single-author work) and then the co-authors. A citation
     "2017" and entries "2017a"/"2017b" stay unlinked (ambiguous); a citation "2017a"
-    links to the "2017a" entry only. A citation whose name matched through a
+    links to the "2017a" entry only; but when the list has just one work of that name
+    and year, a letter on one side only does not matter ("Jensen (2019)" and "Jensen
+    (2019a)"). A citation whose name matched through a
     genitive gets the base form as author.
     """
     index: dict[tuple[str, str], list[int]] = {}
@@ -1033,11 +1035,15 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
         if not year:
             continue
         keys: set[str] = set()
+        people = ref.csl.get("author") or ref.csl.get("editor") or []
+        literal = bool(people) and "literal" in people[0]
         for name in _ref_names(ref):
             keys |= {fold_name(name), fold_name(name.split()[-1]), "~" + loose_name(name), "~" + loose_name(name.split()[-1])}
             first_word = name.split()[0]
             if first_word.isupper() and len(first_word) >= 2:
                 keys.add(fold_name(first_word))
+            elif literal and len(name.split()) >= 2 and first_word[:1].isupper() and len(first_word) >= 4:
+                keys.add(fold_name(first_word))  # "Rambøll (2020)" for "Rambøll Management Consulting (2020)"
         keys |= {_ALIASES[k] for k in keys if k in _ALIASES}
         for key in keys:
             index.setdefault((key, year.lower()), []).append(i)
@@ -1053,6 +1059,20 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
             abbr = re.sub(r"(?:'s|’s)$", "", first)
             hits = [i for i, r in enumerate(references)
                     if r.year and r.year.lower() == c.year.lower() and any(_abbreviates(abbr, n) for n in _ref_names(r))]
+            hits = hits if len(hits) == 1 else []
+        if not hits and first:
+            # "Jensen (2019)" cited, only "Jensen (2019a)" listed (or the other way round):
+            # the one entry of that name whose year differs only by the letter
+            year = c.year.lower()
+            keys = set(_name_keys(first))
+            hits = [i for i, r in enumerate(references) if r.year and r.year.lower() != year and r.year[:4] == year[:4]
+                    and (year[4:] == "" or r.year[4:] == "") and keys & ({fold_name(n) for n in _ref_names(r)} | {"~" + loose_name(n) for n in _ref_names(r)})]
+            hits = hits if len(hits) == 1 else []
+        if not hits and first and c.year == "u.å.":
+            # "(Digitaliseringsstyrelsen, u.å.)": an entry of that name that gives no year
+            keys = set(_name_keys(first))
+            hits = [i for i, r in enumerate(references) if not r.year
+                    and keys & ({fold_name(n) for n in _ref_names(r)} | {"~" + loose_name(n) for n in _ref_names(r)})]
             hits = hits if len(hits) == 1 else []
         if not hits and " " in first:
             # "Kommunernes Landsforening (2021)" cited, "KL (2021)" listed
