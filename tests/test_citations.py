@@ -339,3 +339,27 @@ def test_links_across_a_letter_a_missing_year_and_a_longer_organisation_name():
     cits, refs = extract_citations(text)
     assert [(c.text, c.reference) for c in cits] == [
         ("Jensen (2019)", 0), ("Rambøll (2020)", 1), ("Digitaliseringsstyrelsen, u.å.", 2), ("Hansen (2018)", None)]
+
+
+def test_reprints_bracketed_abbreviations_and_entries_wrapped_after_editors():
+    text = (
+        "Markedet er indlejret (Polanyi 1944/2001, s. 12; Kommunernes Landsforening [KL], 2017), "
+        "og Nørskov har fulgt det (Nørskov, 2019 & 2021).\n\n"
+        "Litteratur\n"
+        "Kommunernes Landsforening (2017). Frivillighed i kommunerne. København: KL.\n"
+        "Nørskov, P. (2019). Første bog. Odense: SDU.\n"
+        "Nørskov, P. (2021). Anden bog. Odense: SDU.\n"
+        "Polanyi, K. (1944/2001) The Great Transformation. Boston: Beacon Press.\n"
+        "Prewitt, Kenneth (2006): ”Foundations”, i Walter W. Powell & Richard Steinberg (red.): The\n"
+        "Nonprofit Sector: A Research Handbook. New Haven: Yale University Press, s. 355-377.\n"
+        "Østby, Rune (2019): Filantropiske partnerskaber i Norge.\n"
+        "Oslo: Institutt for samfunnsforskning (Rapport, 2019:7).\n"
+    )
+    cits, refs = extract_citations(text)
+    assert len(refs) == 6 and refs[4].text.endswith("s. 355-377.") and refs[5].text.endswith("2019:7).")
+    assert refs[3].csl["issued"] == {"date-parts": [[2001]]} and refs[3].csl["original-date"] == {"date-parts": [[1944]]}
+    assert [(c.text, c.authors, c.year, c.reference) for c in cits] == [
+        ("Polanyi 1944/2001, s. 12", ("Polanyi",), "1944/2001", 3),
+        ("Kommunernes Landsforening [KL], 2017", ("Kommunernes Landsforening",), "2017", 0),
+        ("Nørskov, 2019", ("Nørskov",), "2019", 1), ("2021", ("Nørskov",), "2021", 2),
+    ]

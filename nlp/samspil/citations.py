@@ -20,7 +20,7 @@ from .records import Citation, Reference
 
 # ------------------------------------------------------------------ vocabulary
 
-_YEAR = r"(?:1[6-9]\d\d|20\d\d)[a-z]?|[uU]\.\s?å\.?|i\stryk|in\spress|n\.d\."
+_YEAR = r"(?:1[6-9]\d\d|20\d\d)[a-z]?(?:/(?:1[6-9]\d\d|20\d\d)(?!\d))?|[uU]\.\s?å\.?|i\stryk|in\spress|n\.d\."
 _YEAR_RE = re.compile(rf"(?<![\d\w])(?:{_YEAR})(?![\d])")
 _PAGES = r"(?:s\.|ss\.|side|sider|pp?\.)\s?(?P<pages>\d+(?:\s?[-–]\s?\d+)?(?:\s?(?:ff?\.))?)"
 _ETAL = r"(?:et\s?al\.?|m\.\s?fl\.?|mfl\.?|med\s+flere)"
@@ -44,7 +44,7 @@ _WORK_SPLIT_AMP = re.compile(
 )
 _LOCATOR = r"(?:\s*,\s*(?:afsnit|kap\.|kapitel|bilag|§|note|tabel|figur)\s*[\w.]+)?"
 _WORK = re.compile(
-    rf"^(?P<authors>[^\d;()]{{1,200}}?)(?P<etal>,?\s+{_ETAL})?\s*,?\s+(?P<year>{_YEAR})(?:\s*,\s*(?P<year2>(?:{_YEAR})(?:\s*,\s*(?:{_YEAR}))*))?"
+    rf"^(?P<authors>[^\d;()]{{1,200}}?)(?P<etal>,?\s+{_ETAL})?\s*,?\s+(?P<year>{_YEAR})(?:\s*(?:,|&|og)\s*(?P<year2>(?:{_YEAR})(?:\s*(?:,|&|og)\s*(?:{_YEAR}))*))?"
     rf"(?:\s*[,:]\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d))?"
     rf"{_LOCATOR}"
 )
@@ -147,7 +147,7 @@ def _merge_suspended(parts: list[str], raw: str) -> list[str]:
 def _years(first: str, more: str | None) -> list[str]:
     years = [first]
     if more:
-        years += [y.strip() for y in re.split(r"\s*[,;]\s*", more) if y.strip()]
+        years += [y.strip() for y in re.split(r"\s*(?:[,;&]|\bog\b)\s*", more) if y.strip()]
     return [_normalise_year(y) for y in years]
 
 
@@ -169,7 +169,9 @@ def _parse_work(text: str, offset: int) -> list[Citation]:
     m = _WORK.match(stripped)
     if not m:
         return []
-    parsed = _clean_authors(m.group("authors") + (m.group("etal") or ""), loose=True)
+    # "Kommunernes Landsforening [KL], 2017": the abbreviation in brackets is no author
+    names = re.sub(r"\s*\[[A-ZÆØÅa-zæøå]{2,8}\]", "", m.group("authors"))
+    parsed = _clean_authors(names + (m.group("etal") or ""), loose=True)
     if parsed is None:
         return []
     authors, et_al = parsed
@@ -269,10 +271,13 @@ def _windows_before_years(text: str, start: int, end: int, reach: int = 160, anc
 
 def _after_short_line(text: str, start: int, authors_end: int) -> int:
     """Names may run over a line break in wrapped text ("Indenrigs- og\\nBoligministeriet
-    (2021)"); after a short line (a heading: "Fordele\\nDalgaard og Øhrström (2019)") the
-    citation starts on the new line."""
+    (2021)"); after a short line (a heading: "Fordele\\nDalgaard og Øhrström (2019)") or a
+    running header the citation starts on the new line."""
     nl = text.rfind("\n", start, authors_end)
-    if nl < 0 or nl - (text.rfind("\n", 0, start) + 1) >= 40:
+    if nl < 0:
+        return start
+    line_start = text.rfind("\n", 0, start) + 1
+    if nl - line_start >= 40 and not _is_furniture(text[line_start:nl], text, ""):
         return start
     return nl + 1
 
@@ -364,7 +369,7 @@ _HEADING = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 _ENTRY_START = re.compile(
-    rf"^[ \t]*(?:\[\d+\]\s*|\d+\.\s+|[-•]\s*)?(?:(?:von|van|de|du|da|di|la|le|van\sder|van\sden|von\sder|de\sla)\s)?(?:[A-ZÆØÅÄÖÜ]|{_SAME_AUTHOR})[^\n]{{0,250}}?(?:\((?:{_YEAR})\)|[,.]\s(?:{_YEAR})[.,:)]|\s(?:{_YEAR})[.:])"
+    rf"^[ \t]*(?:\[\d+\]\s*|\d+\.\s+|[-•]\s*)?(?:(?:von|van|de|du|da|di|la|le|van\sder|van\sden|von\sder|de\sla)\s)?(?:[A-ZÆØÅÄÖÜ]|{_SAME_AUTHOR})[^\n]{{0,250}}?(?:\((?:{_YEAR})\)|[,.]\s(?:{_YEAR})(?:[.,)]|:(?!\d))|\s(?:{_YEAR})(?:\.|:(?!\d)))"
 )
 # A list marker ("1.", "[3]", "•") always opens an entry; so does a line that opens
 # with names and a bracketed year ("Aarhus Kommune (2021):"), even after a line that
@@ -440,7 +445,7 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
             continue  # a running header or footer after a finished entry belongs to no entry
         closed = not entries or not _ends_open(previous)
         starts = not furniture and bool(marker or _STRONG_START.match(line) or (_ENTRY_START.match(line) and not broken and _names_first(line))
-                                        or _yearless_start(line, ends_entry, closed))
+                                        or (not (broken and _surely_broken(previous, line)) and _yearless_start(line, ends_entry, closed)))
         if after_blank and not suspended and not starts and not furniture and _is_prose(line):
             break  # "Indstilling: Forvaltningen indstiller, at ...": the text goes on after the list
         after_blank = False
@@ -475,12 +480,21 @@ def _is_furniture(line: str, text: str, previous: str) -> bool:
     or, after an entry that ended with a full stop, a short sub-heading ("Kommunale
     dokumenter")."""
     body = line.strip()
-    if body.isupper() or re.search(r"\S\s{5,}\S.{0,20}$", line) or _PAGE_NUMBER.match(line):
+    if (body.isupper() and not body.endswith(".")) or re.search(r"\S\s{5,}\S.{0,20}$", line) or _PAGE_NUMBER.match(line):
         return True
-    if len(body) >= 12 and text.count(body) >= 2 and not _year_match(body):
+    if len(body) >= 12 and not body.endswith(".") and text.count(body) >= 2 and not _year_match(body):
         return True
     words = body.split()
     return (previous.endswith(".") and 1 <= len(words) <= 4 and body[0].isupper() and not re.search(r"[\d.,:;)]$|\d", body))
+
+
+def _surely_broken(previous: str, line: str) -> bool:
+    """After a line that ends open, whether the next line surely continues it: the line
+    ended with a comma or a short word ("i", "The"), or the next line names editors
+    ("Dalsgaard (red.): Filantropi i Norden"). An entry that ends without a full stop
+    ("… Brøndby: Danmarks Idrætsforbund") may still be followed by a new one."""
+    last = previous.split()[-1] if previous.split() else ""
+    return previous.rstrip()[-1:] in ",;:&-–" or len(last) <= 3 or bool(re.search(r"\((?:red|eds?)\.\)\s*:", line))
 
 
 def _ends_open(line: str) -> bool:
@@ -744,7 +758,11 @@ def _parse_after_year(item: dict[str, Any], names: str, year: str, rest: str) ->
         authors = _split_names(names)
         if authors:
             item["author"] = authors
-    if year[:4].isdigit():
+    if re.fullmatch(r"\d{4}/\d{4}", year):
+        # "(1944/2001)": first published 1944, the edition used 2001
+        item["issued"] = {"date-parts": [[int(year[5:])]]}
+        item["original-date"] = {"date-parts": [[int(year[:4])]]}
+    elif year[:4].isdigit():
         item["issued"] = {"date-parts": [[int(year[:4])]]}
         if len(year) > 4:
             item["year-suffix"] = year[4:]
@@ -1045,14 +1063,22 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
             elif literal and len(name.split()) >= 2 and first_word[:1].isupper() and len(first_word) >= 4:
                 keys.add(fold_name(first_word))  # "Rambøll (2020)" for "Rambøll Management Consulting (2020)"
         keys |= {_ALIASES[k] for k in keys if k in _ALIASES}
+        years = {year.lower()}
+        original = (ref.csl.get("original-date") or {}).get("date-parts") or [[None]]
+        if original[0] and original[0][0]:
+            years |= {str(original[0][0]), f"{original[0][0]}/{year}"}
         for key in keys:
-            index.setdefault((key, year.lower()), []).append(i)
+            for y in years:
+                index.setdefault((key, y), []).append(i)
     out = []
     for c in citations:
         first = c.authors[0] if c.authors else ""
         hits: list[int] = []
         for key in _name_keys(first) + ([fold_name(first.split()[-1])] if " " in first else []):
-            hits = sorted(set(index.get((key, c.year.lower()), [])))
+            for y in (c.year.lower(), *(c.year.split("/")[::-1] if "/" in c.year else ())):
+                hits = sorted(set(index.get((key, y), [])))
+                if hits:
+                    break
             if hits:
                 break
         if not hits and _is_abbreviation(_genitive_base(first) if first.endswith("s") and not first.isupper() else first):
