@@ -363,3 +363,11 @@ def test_reprints_bracketed_abbreviations_and_entries_wrapped_after_editors():
         ("Kommunernes Landsforening [KL], 2017", ("Kommunernes Landsforening",), "2017", 0),
         ("Nørskov, 2019", ("Nørskov",), "2019", 1), ("2021", ("Nørskov",), "2021", 2),
     ]
+
+
+@pytest.mark.parametrize("heading", ["Kilder: ", "Udvalgt litteratur\n", "Noter og henvisninger\n", "Kildefortegnelse\n", "Baggrundsmateriale\n"])
+def test_list_headings(heading):
+    text = f"Som KL (2018) skriver.\n\n{heading}KL (2018): Frivillighed i kommunerne. København: KL.\nSocialstyrelsen (2019): Vejledning. Odense.\n"
+    cits, refs = extract_citations(text)
+    assert [r.text for r in refs] == ["KL (2018): Frivillighed i kommunerne. København: KL.", "Socialstyrelsen (2019): Vejledning. Odense."]
+    assert [(c.text, c.reference) for c in cits] == [("KL (2018)", 0)]

@@ -362,7 +362,8 @@ def find_citations(text: str, end: int | None = None) -> list[Citation]:
 
 _SAME_AUTHOR = r"(?:—{2,}|–{2,}|-{3,}|_{3,})"  # "——— (2021)": the author of the entry before
 _HEADING = re.compile(
-    r"^[ \t]*(?:\d+(?:\.\d+)*\.?\s+)?(?P<h>Kilder|Kildeliste|Kilder og litteratur|Litteratur|Litteraturliste|Litteratur og kilder|"
+    r"^[ \t]*(?:\d+(?:\.\d+)*\.?\s+)?(?:(?:Udvalgt|Udvalgte|Anbefalet|Brugt|Brugte|Benyttet|Benyttede|Citeret|Citerede|Supplerende|Yderligere)[ \t]+)?"
+    r"(?P<h>Kilder|Kildeliste|Kildeoversigt|Sources|Works cited|Reference list|Noter og henvisninger|Noter og kilder|Noter og referencer|Kilder og litteratur|Litteratur|Litteraturliste|Litteratur og kilder|"
     r"Anvendt litteratur|Referencer|Referenceliste|Bibliografi|Bibliography|References|Literature|Noter og litteratur|"
     r"Henvisninger|Kildehenvisninger|Kildeangivelser|Baggrundsmateriale|Baggrundslitteratur|Kildemateriale|Anvendte kilder|Kildefortegnelse|Litteraturfortegnelse|Litteraturhenvisninger)"
     r"(?:[ \t]+\([^()\n]{1,30}\)|[ \t]+(?:fra|til|og|i|om|brugt|nævnt|anvendt|benyttet|citeret)[ \t][^\n.]{1,40})?[ \t]*:?[ \t]*$",
@@ -391,6 +392,11 @@ def find_reference_section(text: str) -> tuple[int, int] | None:
     for m in _HEADING.finditer(text):
         last = m
     if last is None:
+        # "Kilder: KL (2018): Frivillighed i kommunerne ...": the heading and the first entry on one line
+        for m in _INLINE_HEADING.finditer(text):
+            if split_reference_entries(text, m.end(), len(text)):
+                last = m
+    if last is None:
         # "Læs mere" usually heads links; it heads the reference list only when what
         # follows are author–year entries.
         for m in _WEAK_HEADING.finditer(text):
@@ -401,6 +407,7 @@ def find_reference_section(text: str) -> tuple[int, int] | None:
     return last.end(), len(text)
 
 
+_INLINE_HEADING = re.compile(r"^[ \t]*(?:Kilder?|Litteratur|Referencer?|Kildeliste)[ \t]*:[ \t]+(?=\S)", re.MULTILINE)
 _WEAK_HEADING = re.compile(r"^[ \t]*(?:Læs mere|Læs også|Mere viden|Videre læsning)[ \t]*:?[ \t]*$", re.MULTILINE)
 
 
