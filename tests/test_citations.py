@@ -371,3 +371,21 @@ def test_list_headings(heading):
     cits, refs = extract_citations(text)
     assert [r.text for r in refs] == ["KL (2018): Frivillighed i kommunerne. København: KL.", "Socialstyrelsen (2019): Vejledning. Odense."]
     assert [(c.text, c.reference) for c in cits] == [("KL (2018)", 0)]
+
+
+def test_a_list_after_each_chapter():
+    """Both chapter lists are found; the text between them is searched for citations,
+    and nothing inside the first list's entries counts as one."""
+    text = (
+        "Indhold\n1. Indledning\n2. Frivilligcentre\nLitteratur\n\n"
+        "1. Indledning\nFrivilligcentrene er vokset (Bøgh, 2019).\n\n"
+        "Litteratur til kapitel 1\n"
+        "Bøgh, M. (2019). Frivilligcentrene og kommunerne. I: Hansen, P. (red.) (2018), Civilsamfund. Odense: SDU.\n"
+        "Hjære, M. (2017). Frivilligrapporten. København: CFSA.\n\n"
+        "2. Frivilligcentre\nHjære (2017) viser det, og Lund (2020) giver et eksempel.\n\n"
+        "Litteratur til kapitel 2\n"
+        "Lund, A. (2020). Lokale partnerskaber. Aarhus: Klim.\n"
+    )
+    cits, refs = extract_citations(text)
+    assert [r.text.split(" (")[0] for r in refs] == ["Bøgh, M.", "Hjære, M.", "Lund, A."]
+    assert [(c.text, c.reference) for c in cits] == [("Bøgh, 2019", 0), ("Hjære (2017)", 1), ("Lund (2020)", 2)]

@@ -383,6 +383,31 @@ _URL = re.compile(r"https?://[^\s<>\")]+|www\.[^\s<>\")]+")
 _DOI = re.compile(r"\b(?:doi:\s?|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
 
 
+def find_reference_sections(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of every reference list's body, in order (see
+    :func:`find_reference_section` for the last one). A report may give a list after
+    each chapter ("Litteratur til kapitel 4"); an earlier heading counts as a list when
+    an entry starts on its first line, and two or more entries follow, most of them with
+    a year or a URL (a table of contents that names "Litteratur" gives none)."""
+    last = find_reference_section(text)
+    if last is None:
+        return []
+    sections = []
+    heads = [m for m in _HEADING.finditer(text) if m.end() < last[0]]
+    for k, m in enumerate(heads):
+        end = heads[k + 1].start() if k + 1 < len(heads) else text.rfind("\n", 0, last[0]) + 1
+        entries = split_reference_entries(text, m.end(), end)
+        for k2, (s, e) in enumerate(entries[1:], 1):
+            if e - s < 80 and not _year_match(text[s:e]) and not _URL.search(text, s, e):
+                entries = entries[:k2]  # "2. Frivilligcentre": the next chapter's heading
+                break
+        first_line = re.search(r"\S[^\n]*", text[m.end() : end])
+        dated = sum(1 for s, e in entries if _year_match(text[s:e]) or _URL.search(text, s, e))
+        if (len(entries) >= 2 and first_line and entries[0][0] <= m.end() + first_line.end() and dated * 2 > len(entries)):
+            sections.append((m.end(), entries[-1][1]))
+    return sections + [last]
+
+
 def find_reference_section(text: str) -> tuple[int, int] | None:
     """The ``(start, end)`` of the reference list's body (after its heading), or ``None``.
 
@@ -448,6 +473,8 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
         marker = _LIST_MARKER.match(line)
         ends_entry = previous.endswith(".") or bool(re.search(r"https?://\S+$|www\.\S+$", previous))
         furniture = _is_furniture(line, text, previous)
+        if after_blank and not suspended and _NUMBERED_HEADING.match(line):
+            break  # "2. Frivilligcentre" after an empty line: the next chapter
         if furniture and entries and not suspended and not _ends_open(previous):
             continue  # a running header or footer after a finished entry belongs to no entry
         closed = not entries or not _ends_open(previous)
@@ -493,6 +520,9 @@ def _is_furniture(line: str, text: str, previous: str) -> bool:
         return True
     words = body.split()
     return (previous.endswith(".") and 1 <= len(words) <= 4 and body[0].isupper() and not re.search(r"[\d.,:;)]$|\d", body))
+
+
+_NUMBERED_HEADING = re.compile(r"[ \t]*\d{1,2}(?:\.\d{1,2})*\.?[ \t]+[A-ZÆØÅ][^\d\n.:]{0,60}$")
 
 
 def _surely_broken(previous: str, line: str) -> bool:
@@ -882,11 +912,9 @@ def find_references(text: str) -> list[Reference]:
     >>> refs[0].csl["author"], refs[0].year
     ([{'literal': 'KL'}], '2020')
     """
-    section = find_reference_section(text)
-    if section is None:
-        return []
     refs: list[Reference] = []
-    for s, e in split_reference_entries(text, *section):
+    spans = [span for section in find_reference_sections(text) for span in split_reference_entries(text, *section)]
+    for s, e in spans:
         entry = text[s:e]
         csl = parse_reference(entry)
         if refs and re.match(_SAME_AUTHOR, entry):
@@ -1144,7 +1172,11 @@ def extract_citations(text: str) -> tuple[list[Citation], list[Reference]]:
     section = find_reference_section(text)
     body_end = section[0] if section else len(text)
     references = find_references(text) if section else []
-    linked = link_citations(find_citations(text, body_end), references)
+    found = find_citations(text, body_end)
+    if references and references[0].start < body_end:
+        # lists before the last one (after a chapter): what stands in their entries is no citation
+        found = [c for c in found if not any(r.start <= c.start < r.end for r in references if r.start < body_end)]
+    linked = link_citations(found, references)
     if references:
         # "Tortzens undersøgelse (2019)": a genitive name, a noun and a year count when
         # the list has that author and year (alone, the pattern is too often no citation).

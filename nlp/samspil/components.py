@@ -11,7 +11,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .citations import extract_citations
+from .citations import extract_citations, find_reference_section
 from .records import FORMS, TRENDS, Span
 from .tokenise import doc_text
 
@@ -40,18 +40,24 @@ class CitationExtractor:
         return doc
 
 
-def select_evidence(text: str, spans, proba: np.ndarray, threshold: float, k: int = 3, stop: int | None = None, words: np.ndarray | None = None) -> tuple[Span, ...]:
+def select_evidence(text: str, spans, proba: np.ndarray, threshold: float, k: int = 3, stop: int | None = None,
+                    words: np.ndarray | None = None, exclude: tuple[tuple[int, int], ...] = ()) -> tuple[Span, ...]:
     """The best sentence for a label, and up to ``k - 1`` more whose score passes the threshold.
 
     Headings and fragments score high on little text, so sentences under eight
     words are ranked at a discount; sentences from ``stop`` on (the reference
-    list) are no evidence. ``words`` (per sentence) is computed when not given.
+    list) and sentences that start inside an ``exclude`` span (an earlier list's
+    entries) are no evidence. ``words`` (per sentence) is computed when not given.
     """
     if words is None:
         words = sentence_words(text, spans)
     rank_score = proba * np.minimum(1.0, words / 8.0)
-    if stop is not None:
-        rank_score = np.where(np.array([s for s, _ in spans]) >= stop, -1.0, rank_score)
+    if stop is not None or exclude:
+        starts = np.array([s for s, _ in spans])
+        out = starts >= stop if stop is not None else np.zeros(len(spans), bool)
+        for a, b in exclude:
+            out |= (starts >= a) & (starts < b)
+        rank_score = np.where(out, -1.0, rank_score)
     order = np.argsort(-rank_score, kind="stable")
     chosen: list[Span] = []
     for rank, i in enumerate(order[: max(k * 3, k)]):
@@ -108,13 +114,17 @@ class LabelClassifier:
         doc._.needs_review = tuple(lab for lab, on in zip(labels, review) if on)
         evidence = {}
         refs = doc._.references if Doc.has_extension("references") else ()
-        stop = refs[0].start if refs else None
         if predicted.any() and len(scored.spans):
             text = doc_text(doc)
+            stop, exclude = None, ()
+            if refs:
+                last = find_reference_section(text)
+                stop = min(last[0], refs[-1].start) if last else refs[0].start
+                exclude = tuple((r.start, r.end) for r in refs if r.start < stop)
             words = sentence_words(text, scored.spans)
             for j, lab in enumerate(labels):
                 if predicted[j]:
-                    evidence[lab] = select_evidence(text, scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence, stop, words)
+                    evidence[lab] = select_evidence(text, scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence, stop, words, exclude)
         doc._.evidence = evidence
         return doc
 
