@@ -389,3 +389,33 @@ def test_a_list_after_each_chapter():
     cits, refs = extract_citations(text)
     assert [r.text.split(" (")[0] for r in refs] == ["Bøgh, M.", "Hjære, M.", "Lund, A."]
     assert [(c.text, c.reference) for c in cits] == [("Bøgh, 2019", 0), ("Hjære (2017)", 1), ("Lund (2020)", 2)]
+
+
+def test_links_of_the_hard_kinds():
+    """Reprint notation, an edition before the pages, authors alone on the first line of an
+    entry, a double surname cited by its last part, a known organisation whose name has
+    "og" in it, and "de" before an abbreviation."""
+    text = (
+        "Koch (1945/1991) og Frederiksen (2015, 2. udg., s. 61) er klassikere (Frederiksen, 2015, 2. udg., s. 61). "
+        "Clary et al. (1998) måler motiver, Larsen (2021) kritiserer, og FriSe (2021) samler erfaringer, "
+        "som både de DI (2021) og Styrelsen for Arbejdsmarked og Rekruttering (2019) bruger.\n\n"
+        "Litteraturliste\n"
+        "Brink-Larsen, T. (2021). Socialøkonomiske virksomheder. Odense: SDU.\n"
+        "Clary, E.G., Snyder, M., Ridge, R.D., Copeland, J. &\n"
+        "  Miene, P. (1998). Understanding and assessing the motivations of volunteers. Journal of\n"
+        "  Personality and Social Psychology, 74(6), 1516-1530.\n"
+        "DI (2021). Virksomheder og foreninger. København: DI.\n"
+        "Frederiksen, M. (2015). Frivillighed. 2. udg. København: Hans Reitzels Forlag.\n"
+        "Frivilligcentre og Selvhjælp Danmark (2021). Frivilligrådenes håndbog. Odense.\n"
+        "Koch, H. (1991 [1945]). Hvad er demokrati? København: Gyldendal.\n"
+        "Styrelsen for Arbejdsmarked og Rekruttering (2019). Mentorstøtte. København: STAR.\n"
+    )
+    cits, refs = extract_citations(text)
+    assert len(refs) == 7 and refs[1].text.startswith("Clary") and refs[1].text.endswith("1516-1530.")
+    assert refs[5].csl["issued"] == {"date-parts": [[1991]]} and refs[5].csl["original-date"] == {"date-parts": [[1945]]}
+    assert refs[4].csl["author"] == [{"literal": "Frivilligcentre og Selvhjælp Danmark"}]
+    assert [(c.text, c.reference) for c in cits] == [
+        ("Koch (1945/1991)", 5), ("Frederiksen (2015, 2. udg., s. 61)", 3), ("Frederiksen, 2015, 2. udg., s. 61", 3),
+        ("Clary et al. (1998)", 1), ("Larsen (2021)", 0), ("FriSe (2021)", 4), ("DI (2021)", 2),
+        ("Styrelsen for Arbejdsmarked og Rekruttering (2019)", 6),
+    ]

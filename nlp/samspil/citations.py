@@ -45,7 +45,8 @@ _WORK_SPLIT_AMP = re.compile(
 _LOCATOR = r"(?:\s*,\s*(?:afsnit|kap\.|kapitel|bilag|§|note|tabel|figur)\s*[\w.]+)?"
 _WORK = re.compile(
     rf"^(?P<authors>[^\d;()]{{1,200}}?)(?P<etal>,?\s+{_ETAL})?\s*,?\s+(?P<year>{_YEAR})(?:\s*(?:,|&|og)\s*(?P<year2>(?:{_YEAR})(?:\s*(?:,|&|og)\s*(?:{_YEAR}))*))?"
-    rf"(?:\s*[,:]\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d))?"
+    rf"(?:\s*,\s*\d{{1,2}}\.\s?(?:udg|udgave)\.?(?=\s*,\s*(?:s\.|ss\.|side|sider|pp?\.)))?"  # "Frederiksen, 2015, 2. udg., s. 61"
+    rf"(?:\s*[,:]\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d)(?!\.\s?udg))?"
     rf"{_LOCATOR}"
 )
 _NAME = r"(?:(?:[vV]an[ ]de[nr]?|[vV]an[ ]der|[vV]on[ ]der|[dD]e[ ]la|von|van|de|du|la|le|La|Le|De|Van|Von|Di|Du|Mac)[ ])?[A-ZÆØÅ][\w’'\-.]*[\w’']"
@@ -56,7 +57,7 @@ _NAMES = (
 )
 _NARRATIVE = re.compile(
     rf"(?P<authors>{_NAMES})"
-    rf"(?P<etal>\s+{_ETAL})?(?:\s+\((?:red|eds?)\.\))?\s+\((?P<inner>(?:{_YEAR})(?:\s*[,;]\s*(?:{_YEAR}))*(?:\s*,\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d))?)\)"
+    rf"(?P<etal>\s+{_ETAL})?(?:\s+\((?:red|eds?)\.\))?\s+\((?P<inner>(?:{_YEAR})(?:\s*[,;]\s*(?:{_YEAR}))*(?:\s*,\s*\d{{1,2}}\.\s?(?:udg|udgave)\.?(?=\s*,\s*(?:s\.|ss\.|side|sider|pp?\.)))?(?:\s*,\s*{_PAGES}|\s*:\s*(?P<pages2>\d+(?:\s?[-–]\s?\d+)?)|\s*,\s*(?P<pages3>\d+\s?[-–]\s?\d+|\d{{1,3}})(?!\d))?)\)"
 )
 # "Thomsen 2017 har beskrevet", "Selsky & Parker, 2005 peger på", "beskrevet af Andersen & Hjort-Madsen, 2021."
 _REPORTING = (
@@ -102,6 +103,8 @@ def _clean_authors(raw: str, loose: bool = False) -> tuple[tuple[str, ...], bool
         raw = raw[: m.start()].strip().rstrip(",")
     if not raw:
         return None
+    if fold_name(raw) in _ALIASES:
+        return (raw,), et_al  # "Styrelsen for Arbejdsmarked og Rekruttering": one organisation
     parts = _merge_suspended(re.split(r"\s*(?:&|\bog\b|\band\b|;)\s*|\s*,\s*", raw), raw)
     authors: list[str] = []
     for part in parts:
@@ -229,6 +232,9 @@ def _strip_sentence_words(m: re.Match[str]) -> int:
     pos = m.start("authors")
     words = list(re.finditer(r"\S+", m.group("authors")))
     for k, word in enumerate(words):
+        if word.group() in ("de", "la", "le", "du", "van", "von") and k + 1 < len(words) and words[k + 1].group().isupper():
+            pos = m.start("authors") + word.end()  # "... end de DI (2021)": a pronoun, not a particle
+            continue
         if word.group() in _SENTENCE_WORDS:
             if word.group() == "De" and k + 1 < len(words) and words[k + 1].group()[:1].isupper():
                 break  # "De Vries (2019)": a particle, not the pronoun
@@ -237,7 +243,7 @@ def _strip_sentence_words(m: re.Match[str]) -> int:
             pos = m.start("authors") + word.end()
             continue
         break
-    while pos < len(m.string) and m.string[pos] == " ":
+    while pos < len(m.string) and m.string[pos] in " \n":
         pos += 1
     return pos
 
@@ -377,7 +383,7 @@ _ENTRY_START = re.compile(
 # ended without a full stop.
 _LIST_MARKER = re.compile(r"[ \t]*(?:\[\d{1,3}\]|\d{1,3}[.)]|[•▪·*]|[-–])[ \t]+(?=[A-ZÆØÅÄÖÜ—–_-])")
 _STRONG_START = re.compile(
-    rf"^[ \t]*(?:(?:von|van|de|la|van\sder|van\sden|von\sder|de\sla)\s)?[A-ZÆØÅÄÖÜ][\w'’\-.]*,?(?:\s(?:(?:og|&|and|von|van|de|la)\s)?[A-ZÆØÅÄÖÜ][\w'’\-.]*,?){{0,7}}\s\((?:{_YEAR})(?:,[ ][^()\n]{{1,25}})?\)"
+    rf"^[ \t]*(?:(?:von|van|de|la|van\sder|van\sden|von\sder|de\sla)\s)?[A-ZÆØÅÄÖÜ][\w'’\-.]*,?(?:\s(?:(?:og|&|and|von|van|de|la)\s)?[A-ZÆØÅÄÖÜ][\w'’\-.]*,?){{0,7}}\s\((?:{_YEAR})(?:,[ ][^()\n]{{1,25}}|[ ]\[\d{{4}}\])?\)"
 )
 _URL = re.compile(r"https?://[^\s<>\")]+|www\.[^\s<>\")]+")
 _DOI = re.compile(r"\b(?:doi:\s?|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
@@ -478,7 +484,7 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
         if furniture and entries and not suspended and not _ends_open(previous):
             continue  # a running header or footer after a finished entry belongs to no entry
         closed = not entries or not _ends_open(previous)
-        starts = not furniture and bool(marker or _STRONG_START.match(line) or (_ENTRY_START.match(line) and not broken and _names_first(line))
+        starts = not furniture and bool(marker or (not broken and _AUTHORS_LINE.match(line)) or (_STRONG_START.match(line) and not (broken and _surely_broken(previous, line))) or (_ENTRY_START.match(line) and not broken and _names_first(line))
                                         or (not (broken and _surely_broken(previous, line)) and _yearless_start(line, ends_entry, closed)))
         if after_blank and not suspended and not starts and not furniture and _is_prose(line):
             break  # "Indstilling: Forvaltningen indstiller, at ...": the text goes on after the list
@@ -522,6 +528,8 @@ def _is_furniture(line: str, text: str, previous: str) -> bool:
     return (previous.endswith(".") and 1 <= len(words) <= 4 and body[0].isupper() and not re.search(r"[\d.,:;)]$|\d", body))
 
 
+# "Clary, E.G., Snyder, M., Ridge, R.D., ... Haugen, J. &": authors only, the year on the next line
+_AUTHORS_LINE = re.compile(r"[ \t]*(?:(?:von|van|de|la)\s)?[A-ZÆØÅ][\w'’\-]+,\s(?:[A-ZÆØÅ]\.\s?-?)+(?:,\s(?:(?:von|van|de|la)\s)?[A-ZÆØÅ][\w'’\-]+,\s(?:[A-ZÆØÅ]\.\s?-?)+)+,?\s(?:&|og|and)[ \t]*$")
 _NUMBERED_HEADING = re.compile(r"[ \t]*\d{1,2}(?:\.\d{1,2})*\.?[ \t]+[A-ZÆØÅ][^\d\n.:]{0,60}$")
 
 
@@ -605,6 +613,8 @@ def _split_names(raw: str) -> list[dict[str, str]]:
     raw = raw.strip().rstrip(",:;").strip()
     if raw.endswith(".") and not re.search(r"(?:^|[\s.\-])[A-ZÆØÅ]\.$", raw):
         raw = raw[:-1]  # a full stop after the names, not an initial's
+    if fold_name(raw) in _ALIASES:
+        return [{"literal": raw}]  # "Frivilligcentre og Selvhjælp Danmark": one organisation, not two
     raw = re.sub(rf"[,\s]*{_ETAL}$", "", raw).strip().rstrip(",")
     if not raw:
         return []
@@ -646,7 +656,7 @@ def _split_names(raw: str) -> list[dict[str, str]]:
 
 
 def _year_match(entry: str) -> re.Match[str] | None:
-    return re.search(rf"\(\s*(?P<y>{_YEAR})(?:,[ ][^()\n]{{1,25}})?\s*\)|(?<=[,.]\s)(?P<y2>{_YEAR})(?=[.,:)])|(?<=\s)(?P<y3>{_YEAR})(?=[.:])", entry)
+    return re.search(rf"\(\s*(?P<y>{_YEAR})(?:,[ ][^()\n]{{1,25}}|[ ]\[\d{{4}}\])?\s*\)|(?<=[,.]\s)(?P<y2>{_YEAR})(?=[.,:)])|(?<=\s)(?P<y3>{_YEAR})(?=[.:])", entry)
 
 
 _EDITION = re.compile(r"\s*\(\d+\.\s*(?:udg|udgave|ed|oplag)\.?\)")
@@ -737,6 +747,9 @@ def parse_reference(entry: str) -> dict[str, Any]:
             item["title"] = text.rstrip(".")
         return item
     year = _normalise_year(ym.group("y") or ym.group("y2") or ym.group("y3"))
+    first_published = re.match(r"\s\[(\d{4})\]", text[ym.end("y") :]) if ym.group("y") else None
+    if first_published and year.isdigit():
+        year = f"{first_published.group(1)}/{year}"  # "(1991 [1945])" as "(1945/1991)"
     names = text[: ym.start()].rstrip(" (,")
     colon = _COLON_AUTHORS.match(text)
     if colon and colon.end() <= ym.start() and not re.search(r"\.\s+[A-ZÆØÅ][a-zæøå]{2,}", colon.group("names")):
@@ -1032,6 +1045,9 @@ KNOWN_ABBREVIATIONS = {
     "DKR": "Det Kriminalpræventive Råd",
     "FriSe": "Frivilligcentre og Selvhjælp Danmark",
     "DH": "Danske Handicaporganisationer",
+    "VIVE": "Det Nationale Forsknings- og Analysecenter for Velfærd",
+    "SFI": "Det Nationale Forskningscenter for Velfærd",
+    "KORA": "Det Nationale Institut for Kommuners og Regioners Analyse og Forskning",
 }
 _ALIASES: dict[str, str] = {}
 for _abbr, _full in KNOWN_ABBREVIATIONS.items():
@@ -1092,6 +1108,8 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
         literal = bool(people) and "literal" in people[0]
         for name in _ref_names(ref):
             keys |= {fold_name(name), fold_name(name.split()[-1]), "~" + loose_name(name), "~" + loose_name(name.split()[-1])}
+            if not literal and "-" in name.split()[-1]:
+                keys |= {fold_name(part) for part in name.split()[-1].split("-") if len(part) > 2}  # "Larsen" for "Brink-Larsen"
             first_word = name.split()[0]
             if first_word.isupper() and len(first_word) >= 2:
                 keys.add(fold_name(first_word))
