@@ -184,6 +184,14 @@ def citation_scaling() -> dict[str, float]:
         text = (unit * int(mb * 1_000_000 / len(unit) + 1))[: int(mb * 1_000_000)]
         text += "\n\nLitteratur\n" + "Hansen, A. (2019). Titel. Kbh.: Forlag.\n" * 50
         out[f"{mb}MB"] = round(best_of(lambda text=text: extract_citations(text), 2), 3)
+    # Dense: real citations everywhere and a list as long as the text (thousands of
+    # candidates to test against the spans already taken, and list lines to test for page furniture).
+    body = "Frivillige løfter opgaven (Hansen, 2019; KL, 2020), og Ibsen og Levinsen (2019) viser det samme.\n"
+    entries = "Hansen, P. ({y}). Titel nummer {i}. Odense: SDU.\nRapport fra projektet, side {i}\n"
+    for mb in (0.25, 0.5, 1.0):
+        n = int(mb * 1_000_000 / (len(body) + len(entries)))
+        text = body * n + "\nLitteratur\n" + "".join(entries.format(y=1990 + i % 30, i=i) for i in range(n))
+        out[f"dense {mb}MB"] = round(best_of(lambda text=text: extract_citations(text), 2), 3)
     return out
 
 

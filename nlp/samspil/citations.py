@@ -10,9 +10,12 @@ Public functions: :func:`find_citations`, :func:`find_references`,
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -288,7 +291,31 @@ def _after_short_line(text: str, start: int, authors_end: int) -> int:
     return nl + 1
 
 
-def _bare(text: str, end: int, taken: list[tuple[int, int]]) -> Iterator[Citation]:
+class _Spans:
+    """Spans already taken, for overlap tests in logarithmic time (a long text may hold
+    thousands of citations; testing each candidate against all of them was quadratic)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Whether ``[a, b)`` shares a character with a taken span."""
+        i = bisect.bisect_left(self.starts, b) - 1
+        return i >= 0 and self.ends[i] > a
+
+    def holds(self, pos: int) -> bool:
+        """Whether the character at ``pos`` lies in a taken span."""
+        return self.overlaps(pos, pos + 1)
+
+
+def _bare(text: str, end: int, taken: _Spans) -> Iterator[Citation]:
     seen: set[int] = set()
     for pattern, anchor in ((_BARE, _BARE_ANCHOR), (_BARE_AFTER, _BARE_AFTER_ANCHOR)):
         wins = list(_windows_before_years(text, 0, end, anchor=anchor))
@@ -298,7 +325,7 @@ def _bare(text: str, end: int, taken: list[tuple[int, int]]) -> Iterator[Citatio
             seen.add(m.start())
             s = _strip_sentence_words(m) if pattern is _BARE else m.start("authors")
             s = _after_short_line(text, s, m.end("authors"))
-            if s >= m.end("authors") or any(a <= s < b or a < m.end() <= b for a, b in taken):
+            if s >= m.end("authors") or taken.holds(s) or taken.holds(m.end() - 1):
                 continue
             parsed = _clean_authors(text[s : m.end("authors")] + (m.group("etal") or ""))
             if parsed is None:
@@ -308,11 +335,11 @@ def _bare(text: str, end: int, taken: list[tuple[int, int]]) -> Iterator[Citatio
             yield Citation(text[s : m.end()], s, m.end(), authors, et_al, m.group("year"), pages, narrative=True)
 
 
-def _narrative(text: str, end: int, taken: list[tuple[int, int]]) -> Iterator[Citation]:
+def _narrative(text: str, end: int, taken: _Spans) -> Iterator[Citation]:
     seen: set[int] = set()
     wins = list(_windows_before_years(text, 0, end, anchor=_NARRATIVE_ANCHOR))
     for m in (m for a, b in wins for m in _NARRATIVE.finditer(text, a, b)):
-        if m.start() in seen or any(s <= m.start() < e for s, e in taken):
+        if m.start() in seen or taken.holds(m.start()):
             continue
         seen.add(m.start())
         first = _after_short_line(text, _strip_sentence_words(m), m.end("authors"))
@@ -351,9 +378,8 @@ def find_citations(text: str, end: int | None = None) -> list[Citation]:
     """
     end = len(text) if end is None else end
     paren = list(_parenthetical(text, 0, end))
-    taken = [(c.start, c.end) for c in paren]
-    narrative = list(_narrative(text, end, taken))
-    taken += [(c.start, c.end) for c in narrative]
+    narrative = list(_narrative(text, end, _Spans((c.start, c.end) for c in paren)))
+    taken = _Spans([(c.start, c.end) for c in paren] + [(c.start, c.end) for c in narrative])
     found = paren + narrative + list(_bare(text, end, taken))
     found.sort(key=lambda c: c.start)
     out: list[Citation] = []
@@ -484,7 +510,7 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
         if furniture and entries and not suspended and not _ends_open(previous):
             continue  # a running header or footer after a finished entry belongs to no entry
         closed = not entries or not _ends_open(previous)
-        starts = not furniture and bool(marker or (not broken and _AUTHORS_LINE.match(line)) or (_STRONG_START.match(line) and not (broken and _surely_broken(previous, line))) or (_ENTRY_START.match(line) and not broken and _names_first(line))
+        starts = not furniture and bool(marker or (not broken and _AUTHORS_LINE.match(line)) or (_STRONG_START.match(line) and not (broken and previous.rstrip()[-1:] in ",;&")) or (_ENTRY_START.match(line) and not broken and _names_first(line))
                                         or (not (broken and _surely_broken(previous, line)) and _yearless_start(line, ends_entry, closed)))
         if after_blank and not suspended and not starts and not furniture and _is_prose(line):
             break  # "Indstilling: Forvaltningen indstiller, at ...": the text goes on after the list
@@ -513,6 +539,12 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
 _PAGE_NUMBER = re.compile(r"[ \t]*(?:[-–][ \t]*)?(?:[Ss]ide[ \t]+)?\d{1,4}(?:[ \t]*(?:af|/)[ \t]*\d{1,4})?(?:[ \t]*[-–])?[ \t]*$|.*[ \t][-–·|][ \t]+[Ss]ide[ \t]+\d{1,4}[ \t]*$")
 
 
+@functools.lru_cache(maxsize=8)
+def _line_counts(text: str) -> Counter:
+    """How often each (stripped) line occurs in the text: a running header repeats."""
+    return Counter(line.strip() for line in text.split("\n"))
+
+
 def _is_furniture(line: str, text: str, previous: str) -> bool:
     """Whether a line is page furniture, not part of an entry: a running header in capitals,
     a line with a wide gap before a page number ("WORKING PAPER 2021:2      7"), a page
@@ -522,7 +554,7 @@ def _is_furniture(line: str, text: str, previous: str) -> bool:
     body = line.strip()
     if (body.isupper() and not body.endswith(".")) or re.search(r"\S\s{5,}\S.{0,20}$", line) or _PAGE_NUMBER.match(line):
         return True
-    if len(body) >= 12 and not body.endswith(".") and text.count(body) >= 2 and not _year_match(body):
+    if len(body) >= 12 and not body.endswith(".") and _line_counts(text)[body] >= 2 and not _year_match(body):
         return True
     words = body.split()
     return (previous.endswith(".") and 1 <= len(words) <= 4 and body[0].isupper() and not re.search(r"[\d.,:;)]$|\d", body))
@@ -1099,6 +1131,11 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
     genitive gets the base form as author.
     """
     index: dict[tuple[str, str], list[int]] = {}
+    ref_names = [_ref_names(r) for r in references]  # computed once: the fallbacks below look at them often
+    ref_years = [r.year.lower() if r.year else None for r in references]
+    by_year4: dict[str, list[int]] = {}
+    for i, y in enumerate(ref_years):
+        by_year4.setdefault(y[:4] if y else "", []).append(i)
     for i, ref in enumerate(references):
         year = ref.year
         if not year:
@@ -1106,7 +1143,7 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
         keys: set[str] = set()
         people = ref.csl.get("author") or ref.csl.get("editor") or []
         literal = bool(people) and "literal" in people[0]
-        for name in _ref_names(ref):
+        for name in ref_names[i]:
             keys |= {fold_name(name), fold_name(name.split()[-1]), "~" + loose_name(name), "~" + loose_name(name.split()[-1])}
             if not literal and "-" in name.split()[-1]:
                 keys |= {fold_name(part) for part in name.split()[-1].split("-") if len(part) > 2}  # "Larsen" for "Brink-Larsen"
@@ -1123,12 +1160,18 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
         for key in keys:
             for y in years:
                 index.setdefault((key, y), []).append(i)
+
+    def named(i: int, keys: set[str]) -> bool:
+        return bool(keys & ({fold_name(n) for n in ref_names[i]} | {"~" + loose_name(n) for n in ref_names[i]}))
+
     out = []
     for c in citations:
         first = c.authors[0] if c.authors else ""
+        year = c.year.lower()
+        same_year = [i for i in by_year4.get(year[:4], ()) if ref_years[i] == year]
         hits: list[int] = []
         for key in _name_keys(first) + ([fold_name(first.split()[-1])] if " " in first else []):
-            for y in (c.year.lower(), *(c.year.split("/")[::-1] if "/" in c.year else ())):
+            for y in (year, *(c.year.split("/")[::-1] if "/" in c.year else ())):
                 hits = sorted(set(index.get((key, y), [])))
                 if hits:
                     break
@@ -1136,27 +1179,22 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
                 break
         if not hits and _is_abbreviation(_genitive_base(first) if first.endswith("s") and not first.isupper() else first):
             abbr = re.sub(r"(?:'s|’s)$", "", first)
-            hits = [i for i, r in enumerate(references)
-                    if r.year and r.year.lower() == c.year.lower() and any(_abbreviates(abbr, n) for n in _ref_names(r))]
+            hits = [i for i in same_year if any(_abbreviates(abbr, n) for n in ref_names[i])]
             hits = hits if len(hits) == 1 else []
         if not hits and first:
             # "Jensen (2019)" cited, only "Jensen (2019a)" listed (or the other way round):
             # the one entry of that name whose year differs only by the letter
-            year = c.year.lower()
             keys = set(_name_keys(first))
-            hits = [i for i, r in enumerate(references) if r.year and r.year.lower() != year and r.year[:4] == year[:4]
-                    and (year[4:] == "" or r.year[4:] == "") and keys & ({fold_name(n) for n in _ref_names(r)} | {"~" + loose_name(n) for n in _ref_names(r)})]
+            hits = [i for i in by_year4.get(year[:4], ()) if ref_years[i] != year and (year[4:] == "" or ref_years[i][4:] == "") and named(i, keys)]
             hits = hits if len(hits) == 1 else []
         if not hits and first and c.year == "u.å.":
             # "(Digitaliseringsstyrelsen, u.å.)": an entry of that name that gives no year
             keys = set(_name_keys(first))
-            hits = [i for i, r in enumerate(references) if not r.year
-                    and keys & ({fold_name(n) for n in _ref_names(r)} | {"~" + loose_name(n) for n in _ref_names(r)})]
+            hits = [i for i in by_year4.get("", ()) if named(i, keys)]
             hits = hits if len(hits) == 1 else []
         if not hits and " " in first:
             # "Kommunernes Landsforening (2021)" cited, "KL (2021)" listed
-            hits = [i for i, r in enumerate(references)
-                    if r.year and r.year.lower() == c.year.lower() and any(_is_abbreviation(n) and _abbreviates(n, first) for n in _ref_names(r))]
+            hits = [i for i in same_year if any(_is_abbreviation(n) and _abbreviates(n, first) for n in ref_names[i])]
             hits = hits if len(hits) == 1 else []
         if len(hits) > 1:
             if c.et_al:
@@ -1193,13 +1231,14 @@ def extract_citations(text: str) -> tuple[list[Citation], list[Reference]]:
     found = find_citations(text, body_end)
     if references and references[0].start < body_end:
         # lists before the last one (after a chapter): what stands in their entries is no citation
-        found = [c for c in found if not any(r.start <= c.start < r.end for r in references if r.start < body_end)]
+        entries = _Spans((r.start, r.end) for r in references if r.start < body_end)
+        found = [c for c in found if not entries.holds(c.start)]
     linked = link_citations(found, references)
     if references:
         # "Tortzens undersøgelse (2019)": a genitive name, a noun and a year count when
         # the list has that author and year (alone, the pattern is too often no citation).
-        taken = [(c.start, c.end) for c in linked]
-        candidates = [c for c in _genitive_narratives(text, body_end) if not any(a < c.end and c.start < b for a, b in taken)]
+        taken = _Spans((c.start, c.end) for c in linked)
+        candidates = [c for c in _genitive_narratives(text, body_end) if not taken.overlaps(c.start, c.end)]
         extra = [c for c in link_citations(candidates, references) if c.reference is not None]
         if extra:
             linked = sorted(linked + extra, key=lambda c: c.start)
