@@ -419,3 +419,33 @@ def test_links_of_the_hard_kinds():
         ("Clary et al. (1998)", 1), ("Larsen (2021)", 0), ("FriSe (2021)", 4), ("DI (2021)", 2),
         ("Styrelsen for Arbejdsmarked og Rekruttering (2019)", 6),
     ]
+
+
+def test_everyday_list_layouts():
+    """A list under "Vi har brugt følgende kilder:" in the middle of the text (citations
+    after it are found), hanging indentation, "Kapitel 9: Referencer", entries that give
+    organisation and year last, and a date that ends no entry."""
+    text = (
+        "Bestyrelsen har set på andre klubber. Vi har brugt følgende kilder:\n\n"
+        "- DGI (2022) Frivillige trænere – sådan holder I på dem.\n"
+        "- Frivillighed i tal 2022, Danmarks Statistik, 2023\n"
+        "- Fritidsrådet: Høringssvar om ny tilskudsmodel, 3. oktober 2023\n\n"
+        "Det, der går igen, er, at frivillige bliver, når de føler sig værdsat og ikke står alene med opgaven "
+        "(DGI 2022), og at klubberne vokser (DST 2023), som Fritidsrådets (2023) høringssvar også siger.\n"
+    )
+    cits, refs = extract_citations(text)
+    assert [r.csl.get("author") for r in refs] == [[{"literal": "DGI"}], [{"literal": "Danmarks Statistik"}], [{"literal": "Fritidsrådet"}]]
+    assert [r.year for r in refs] == ["2022", "2023", "2023"] and refs[1].csl["title"] == "Frivillighed i tal 2022"
+    assert [(c.text, c.reference) for c in cits] == [("DGI 2022", 0), ("DST 2023", 1), ("Fritidsrådets (2023)", 2)]
+
+    text = (
+        "Som Agerskov (2021) viser.\n\nKapitel 9: Referencer\n\n"
+        "Agerskov, L. (2021). Beboerdemokrati under pres: Boligsociale helhedsplaner\n"
+        "    og kommunal styring. Ph.d.-afhandling, Københavns Universitet.\n"
+        "Guldborgsund Kommune (2021). Partnerskabsaftale: Broen til job 2021-2025.\n"
+        "    Nykøbing F.: Guldborgsund Kommune.\n\n"
+        "Politikken er vedtaget af Byrådet den 23. april 2024.\n"
+    )
+    cits, refs = extract_citations(text)
+    assert [r.text.split(" (")[0] for r in refs] == ["Agerskov, L.", "Guldborgsund Kommune"]
+    assert refs[1].text.endswith("Guldborgsund Kommune.") and [(c.text, c.reference) for c in cits] == [("Agerskov (2021)", 0)]

@@ -394,8 +394,9 @@ def find_citations(text: str, end: int | None = None) -> list[Citation]:
 
 _SAME_AUTHOR = r"(?:—{2,}|–{2,}|-{3,}|_{3,})"  # "——— (2021)": the author of the entry before
 _HEADING = re.compile(
-    r"^[ \t]*(?:\d+(?:\.\d+)*\.?\s+)?(?:(?:Udvalgt|Udvalgte|Anbefalet|Brugt|Brugte|Benyttet|Benyttede|Citeret|Citerede|Supplerende|Yderligere)[ \t]+)?"
-    r"(?P<h>Kilder|Kildeliste|Kildeoversigt|Sources|Works cited|Reference list|Noter og henvisninger|Noter og kilder|Noter og referencer|Kilder og litteratur|Litteratur|Litteraturliste|Litteratur og kilder|"
+    r"^[ \t]*(?:(?:Kapitel|Afsnit|Del|Bilag)[ \t]+\d+[ \t]*[:.–-]?[ \t]+)?(?:\d+(?:\.\d+)*\.?\s+)?"
+    r"(?:(?:Udvalgt|Udvalgte|Anbefalet|Brugt|Brugte|Benyttet|Benyttede|Citeret|Citerede|Supplerende|Yderligere|Anvendt|Anvendte)[ \t]+)?"
+    r"(?P<h>Kilder|Kildeliste|Kildeoversigt|Kildegrundlag|Sources|Works cited|Reference list|Noter og henvisninger|Noter og kilder|Noter og referencer|Kilder og litteratur|Litteratur|Litteraturliste|Litteratur og kilder|"
     r"Anvendt litteratur|Referencer|Referenceliste|Bibliografi|Bibliography|References|Literature|Noter og litteratur|"
     r"Henvisninger|Kildehenvisninger|Kildeangivelser|Baggrundsmateriale|Baggrundslitteratur|Kildemateriale|Anvendte kilder|Kildefortegnelse|Litteraturfortegnelse|Litteraturhenvisninger)"
     r"(?:[ \t]+\([^()\n]{1,30}\)|[ \t]+(?:fra|til|og|i|om|brugt|nævnt|anvendt|benyttet|citeret)[ \t][^\n.]{1,40})?[ \t]*:?[ \t]*$",
@@ -440,6 +441,19 @@ def find_reference_sections(text: str) -> list[tuple[int, int]]:
     return sections + [last]
 
 
+def reference_regions(text: str) -> list[tuple[int, int]]:
+    """The stretches of text the reference lists take: each list's body up to its last
+    entry, the last list up to where the running text goes on after it (or the end).
+    Citations are searched, and evidence taken, outside them."""
+    sections = find_reference_sections(text)
+    regions = [(s, e) for s, e in sections[:-1]]
+    if sections:
+        s, e = sections[-1]
+        resume = _split_list(text, s, e)[1]
+        regions.append((s, resume if resume is not None else len(text)))
+    return regions
+
+
 def find_reference_section(text: str) -> tuple[int, int] | None:
     """The ``(start, end)`` of the reference list's body (after its heading), or ``None``.
 
@@ -454,10 +468,14 @@ def find_reference_section(text: str) -> tuple[int, int] | None:
             if split_reference_entries(text, m.end(), len(text)):
                 last = m
     if last is None:
-        # "Læs mere" usually heads links; it heads the reference list only when what
-        # follows are author–year entries.
+        # "Læs mere", "Se også", "Baggrund", "Vi har brugt følgende kilder:" head other
+        # things as often as sources: such a line heads the list only when an entry starts
+        # on the next line and an entry carries a year (or it is a list of several).
         for m in _WEAK_HEADING.finditer(text):
-            if split_reference_entries(text, m.end(), len(text)):
+            entries = split_reference_entries(text, m.end(), len(text))
+            first_line = re.search(r"\S[^\n]*", text[m.end() :])
+            if entries and first_line and entries[0][0] <= m.end() + first_line.end() and all(e - s <= 400 for s, e in entries) and (
+                    any(_year_match(text[s:e]) or re.search(r",\s(?:1[6-9]\d\d|20\d\d)\.?$", text[s:e]) for s, e in entries)):
                 last = m
     if last is None:
         return None
@@ -465,11 +483,23 @@ def find_reference_section(text: str) -> tuple[int, int] | None:
 
 
 _INLINE_HEADING = re.compile(r"^[ \t]*(?:Kilder?|Litteratur|Referencer?|Kildeliste)[ \t]*:[ \t]+(?=\S)", re.MULTILINE)
-_WEAK_HEADING = re.compile(r"^[ \t]*(?:Læs mere|Læs også|Mere viden|Videre læsning)[ \t]*:?[ \t]*$", re.MULTILINE)
+_WEAK_HEADING = re.compile(
+    r"^[ \t]*(?:(?:\d+\.?[ \t]+)?(?:Læs mere|Læs også|Mere viden|Videre læsning|Se også|Baggrund|Baggrundsviden|Dokumentation|"
+    r"Links|Links og kilder|Inspiration|Kilder og inspiration)[ \t]*:?|[^\n]*\b(?:følgende|disse|flg\.)[ \t]+kilder[ \t]*:|"
+    r"[^\n]{0,60}\b(?:kilder|kilderne|tallene|litteraturen|materialet|henvisninger)\b[^\n:]{0,30}:)[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
 
 
 def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split a reference section into entries, as ``(start, end)`` offsets.
+    """Split a reference section into entries, as ``(start, end)`` offsets (see :func:`_split_list`)."""
+    return _split_list(text, start, end)[0]
+
+
+def _split_list(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], int | None]:
+    """Split a reference section into entries, as ``(start, end)`` offsets, and say where
+    the running text goes on after the list (``None`` when the list runs to the end or to
+    "Bilag", "Kontakt").
 
     An entry starts at a line that opens with a name and carries a year soon
     after (or with a list marker, or as :func:`_yearless_start` describes); the
@@ -489,6 +519,8 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
     held_continues = False  # a held line reads as the rest of the entry
     previous = ""
     after_blank = False
+    resume: int | None = None
+    first_indent: int | None = None  # entries "hang": their further lines are indented
     for line in text[start:end].split("\n"):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
@@ -505,14 +537,19 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
         marker = _LIST_MARKER.match(line)
         ends_entry = previous.endswith(".") or bool(re.search(r"https?://\S+$|www\.\S+$", previous))
         furniture = _is_furniture(line, text, previous)
-        if after_blank and not suspended and _NUMBERED_HEADING.match(line):
+        if after_blank and (_NUMBERED_HEADING.match(line) or _DATE_ONLY.match(line)):
+            resume = line_start
             break  # "2. Frivilligcentre" after an empty line: the next chapter
         if furniture and entries and not suspended and not _ends_open(previous):
             continue  # a running header or footer after a finished entry belongs to no entry
         closed = not entries or not _ends_open(previous)
-        starts = not furniture and bool(marker or (not broken and _AUTHORS_LINE.match(line)) or (_STRONG_START.match(line) and not (broken and previous.rstrip()[-1:] in ",;&")) or (_ENTRY_START.match(line) and not broken and _names_first(line))
+        indent = len(line) - len(line.lstrip())
+        hanging = bool(entries) and first_indent is not None and indent >= first_indent + 2 and not marker
+        starts = not furniture and not hanging and bool((not entries and _YEAR_LAST.match(line)) or marker or (not broken and _AUTHORS_LINE.match(line)) or (_STRONG_START.match(line) and not (broken and previous.rstrip()[-1:] in ",;&")) or (_ENTRY_START.match(line) and not broken and _names_first(line))
                                         or (not (broken and _surely_broken(previous, line)) and _yearless_start(line, ends_entry, closed)))
-        if after_blank and not suspended and not starts and not furniture and _is_prose(line):
+        if after_blank and not suspended and not furniture and (
+                (not starts and _is_prose(line)) or (not marker and _is_running_text(line))):
+            resume = line_start
             break  # "Indstilling: Forvaltningen indstiller, at ...": the text goes on after the list
         after_blank = False
         if suspended:
@@ -527,13 +564,15 @@ def split_reference_entries(text: str, start: int, end: int) -> list[tuple[int, 
             suspended = False
         if starts:
             entries.append([line_start + (marker.end() if marker else len(line) - len(line.lstrip())), line_end])
+            if first_indent is None:
+                first_indent = indent
             open_entry = True
         elif open_entry and entries:
             entries[-1][1] = line_end
         previous = line.rstrip()
     if suspended and held_end > 0 and held_continues:
         entries[-1][1] = held_end  # the list ends with the broken entry's rest
-    return [(s, e) for s, e in entries]
+    return [(s, e) for s, e in entries], resume
 
 
 _PAGE_NUMBER = re.compile(r"[ \t]*(?:[-–][ \t]*)?(?:[Ss]ide[ \t]+)?\d{1,4}(?:[ \t]*(?:af|/)[ \t]*\d{1,4})?(?:[ \t]*[-–])?[ \t]*$|.*[ \t][-–·|][ \t]+[Ss]ide[ \t]+\d{1,4}[ \t]*$")
@@ -562,7 +601,7 @@ def _is_furniture(line: str, text: str, previous: str) -> bool:
 
 # "Clary, E.G., Snyder, M., Ridge, R.D., ... Haugen, J. &": authors only, the year on the next line
 _AUTHORS_LINE = re.compile(r"[ \t]*(?:(?:von|van|de|la)\s)?[A-ZÆØÅ][\w'’\-]+,\s(?:[A-ZÆØÅ]\.\s?-?)+(?:,\s(?:(?:von|van|de|la)\s)?[A-ZÆØÅ][\w'’\-]+,\s(?:[A-ZÆØÅ]\.\s?-?)+)+,?\s(?:&|og|and)[ \t]*$")
-_NUMBERED_HEADING = re.compile(r"[ \t]*\d{1,2}(?:\.\d{1,2})*\.?[ \t]+[A-ZÆØÅ][^\d\n.:]{0,60}$")
+_NUMBERED_HEADING = re.compile(r"[ \t]*\d{1,2}(?:\.\d{1,2})*\.?[ \t]+[A-ZÆØÅ][^\n.:()]{0,60}$")
 
 
 def _surely_broken(previous: str, line: str) -> bool:
@@ -595,7 +634,7 @@ _LOWER_IN_NAMES = frozenset("og for i af til med om på von van de du la le der 
 _LAW_START = re.compile(r"[ \t]*(?:Lov(?:bekendtgørelse)?\s+(?:om|nr\.)|Bekendtgørelse\s+(?:om|nr\.|af\s+lov)|Cirkulære\s+om|[A-ZÆØÅ]\w+loven\b)")
 # "Fælles it-drift i mindre kommuner – en foranalyse, Rambøll 2016": title first, the
 # author (an organisation) and the year last
-_TITLE_FIRST = re.compile(r"[ \t]*[A-ZÆØÅ][^\n]{10,200},[ \t]+[A-ZÆØÅ][\w&.\- ]{0,60}[ \t](?:1[6-9]\d\d|20\d\d)[a-z]?\.?[ \t]*$")
+_TITLE_FIRST = re.compile(r"[ \t]*[A-ZÆØÅ][^\n]{10,200},[ \t]+[A-ZÆØÅ][\w&.\- ]{0,60}?,?[ \t](?:1[6-9]\d\d|20\d\d)[a-z]?\.?[ \t]*$")
 _COLON_ENTRY = re.compile(r"[ \t]*(?P<names>[A-ZÆØÅ][^:\d\"“”()\[\]\n]{0,80}?(?:\s\((?:red|eds?)\.\))?):\s+(?P<rest>\S+(?:\s+\S+){3,})")
 
 
@@ -618,7 +657,7 @@ def _yearless_start(line: str, after_full_entry: bool, closed: bool = False) -> 
     names = m.group("names") if m else ""
     if m and ". " not in names and _names_first(names) and (len(names.split()) >= 2 or "," in names) and len(names.split()) <= 8:
         return True
-    return bool(closed and _LAW_START.match(line)) or bool(after_full_entry and _TITLE_FIRST.match(line)) or bool(closed and _ORG_FIRST.match(line))
+    return bool(_LAW_START.match(line) and (closed or after_full_entry or _LAW_START.match(line).group().strip().endswith("loven"))) or bool(after_full_entry and _TITLE_FIRST.match(line)) or bool(closed and _ORG_FIRST.match(line))
 
 
 # "Skattestyrelsen. Moms af ...", "Digitaliseringsstyrelsen: Den fællesoffentlige ...":
@@ -629,7 +668,18 @@ _ORG_FIRST = re.compile(
 )
 
 
+# "Gode samarbejdsaftaler – en skabelon. Frivilligcentrene i Region Sjælland, 2021." opening a list
+_YEAR_LAST = re.compile(r"[ \t]*[A-ZÆØÅ][^\n]{10,250}[,.][ \t](?:1[6-9]\d\d|20\d\d)[a-z]?\.?[ \t]*$")
 _SHORT_COLON_ENTRY = re.compile(r"[ \t]*(?P<names>[A-ZÆØÅ][^:\d\"“”()\[\]\n]{0,80}?):\s+(?P<rest>[A-ZÆØÅ]\S*(?:\s+\S+){0,3}\.)[ \t]*$")
+
+
+_DATE_ONLY = re.compile(r"[^()\n]*\b\d{1,2}\.\s(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\s(?:1[6-9]\d\d|20\d\d)\.?[ \t]*$", re.IGNORECASE)
+
+
+def _is_running_text(line: str) -> bool:
+    """A paragraph, not an entry: ten or more lower-case words and no year in its first
+    80 characters (an author–year entry gives its year early)."""
+    return len(line) > 120 and sum(1 for w in line.split() if w[:1].islower()) >= 10 and not _YEAR_ANCHOR.search(line[:80])
 
 
 def _is_prose(line: str) -> bool:
@@ -688,7 +738,12 @@ def _split_names(raw: str) -> list[dict[str, str]]:
 
 
 def _year_match(entry: str) -> re.Match[str] | None:
-    return re.search(rf"\(\s*(?P<y>{_YEAR})(?:,[ ][^()\n]{{1,25}}|[ ]\[\d{{4}}\])?\s*\)|(?<=[,.]\s)(?P<y2>{_YEAR})(?=[.,:)])|(?<=\s)(?P<y3>{_YEAR})(?=[.:])", entry)
+    return re.search(rf"\(\s*(?P<y>{_YEAR})(?:,[ ][^()\n]{{1,25}}|[ ]\[\d{{4}}\])?\s*\)|(?<=[,.]\s)(?P<y2>{_YEAR})(?=[.,:)])|(?<=\s)(?P<y3>{_YEAR})(?=[.:])|{_TRAILING_YEAR}", entry)
+
+
+_MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december")
+# "…, 2019" or "…, 3. oktober 2023" closing an entry that gives its year last
+_TRAILING_YEAR = "(?:(?<=,\\s)|" + "|".join(f"(?<={m}\\s)" for m in _MONTH_NAMES) + ")(?P<y4>(?:1[6-9]\\d\\d|20\\d\\d))\\.?\\s*$"
 
 
 _EDITION = re.compile(r"\s*\(\d+\.\s*(?:udg|udgave|ed|oplag)\.?\)")
@@ -778,7 +833,7 @@ def parse_reference(entry: str) -> dict[str, Any]:
         else:
             item["title"] = text.rstrip(".")
         return item
-    year = _normalise_year(ym.group("y") or ym.group("y2") or ym.group("y3"))
+    year = _normalise_year(ym.group("y") or ym.group("y2") or ym.group("y3") or ym.group("y4"))
     first_published = re.match(r"\s\[(\d{4})\]", text[ym.end("y") :]) if ym.group("y") else None
     if first_published and year.isdigit():
         year = f"{first_published.group(1)}/{year}"  # "(1991 [1945])" as "(1945/1991)"
@@ -789,6 +844,7 @@ def parse_reference(entry: str) -> dict[str, Any]:
         # the year taken out of the rest.
         names = colon.group("names")
         before = text[colon.end() : ym.start()].rstrip(" ,(")
+        before = re.sub(r",?\s*(?:\d{1,2}\.\s*)?(?:" + "|".join(_MONTH_NAMES) + r")\s*$", "", before, flags=re.IGNORECASE)  # "…, 3. oktober 2023"
         after = text[ym.end() :].lstrip(" ).,")
         if _tail_start(before) == len(before) and not re.match(r"[\"“”«»']", before) and ". " in before:
             # "Titel. UCC og Roskilde Universitet, 2015.": what stands before the year is the publisher.
@@ -806,7 +862,7 @@ def parse_reference(entry: str) -> dict[str, Any]:
 
 
 _COLON_AUTHORS = re.compile(r"(?P<names>[A-ZÆØÅ][^:\d\"“”()\[\]]{1,120}?(?:\s\((?:red|eds?)\.\))?):\s+(?=\S)")
-_TITLE_FIRST_PARTS = re.compile(r"(?P<title>[A-ZÆØÅ][^\n]{10,200}),\s+(?P<org>[A-ZÆØÅ][\w&.\- ]{0,60})\s(?P<year>(?:1[6-9]\d\d|20\d\d)[a-z]?)\.?\s*$")
+_TITLE_FIRST_PARTS = re.compile(r"(?P<title>[A-ZÆØÅ][^\n]{10,200}),\s+(?P<org>[A-ZÆØÅ][\w&.\- ]{0,60}?),?\s(?P<year>(?:1[6-9]\d\d|20\d\d)[a-z]?)\.?\s*$")
 
 
 def _drop_page_furniture(entry: str) -> str:
@@ -1209,6 +1265,9 @@ def link_citations(citations: list[Citation], references: list[Reference]) -> li
             base = re.sub(r"(?:'s|’s|s)$", "", first)
             if fold_name(base) == fold_name(_first_name(references[hits[0]]) or "") or loose_name(base) == loose_name(_first_name(references[hits[0]]) or ""):
                 authors = (base, *c.authors[1:])
+        if len(hits) > 1:
+            # the same work listed after two chapters: the list that follows the citation
+            hits = [i for i in hits if references[i].start > c.start] or hits
         out.append(replace(c, reference=hits[0] if hits else None, authors=authors))
     return out
 
@@ -1219,20 +1278,21 @@ def _coauthors_match(c: Citation, ref: Reference) -> bool:
 
 
 def extract_citations(text: str) -> tuple[list[Citation], list[Reference]]:
-    """Citations (before the reference list) and references of a text, linked.
+    """Citations (in the running text, not in a reference list) and references of a text, linked.
 
     >>> cits, refs = extract_citations("Som vist (Ibsen, 2019).\\n\\nLitteratur\\nIbsen, Bjarne (2019). Titel. Odense: SDU.")
     >>> cits[0].reference, refs[0].csl["title"]
     (0, 'Titel')
     """
-    section = find_reference_section(text)
-    body_end = section[0] if section else len(text)
-    references = find_references(text) if section else []
+    regions = reference_regions(text)
+    references = find_references(text) if regions else []
+    # Citations stand in the running text: before the list, between lists (after a
+    # chapter), and after a list that the text goes on from; not in the lists.
+    body_end = regions[-1][0] if regions and regions[-1][1] == len(text) else len(text)
     found = find_citations(text, body_end)
-    if references and references[0].start < body_end:
-        # lists before the last one (after a chapter): what stands in their entries is no citation
-        entries = _Spans((r.start, r.end) for r in references if r.start < body_end)
-        found = [c for c in found if not entries.holds(c.start)]
+    if regions:
+        inside = _Spans(regions)
+        found = [c for c in found if not inside.holds(c.start)]
     linked = link_citations(found, references)
     if references:
         # "Tortzens undersøgelse (2019)": a genitive name, a noun and a year count when
