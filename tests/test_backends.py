@@ -87,7 +87,7 @@ def test_linear_backend_retrains_on_a_researchers_corpus(small_corpus, tmp_path)
     import samspil
 
     model = samspil.train(tmp_path / "lin", corpus_dir=small_corpus)
-    assert model.meta["n_train"] == 60
+    assert model.meta["n_train"] == 60 + 20 and model.meta["tuning"]["method"].startswith("5-fold cross-validation")
     metrics = samspil.evaluate(tmp_path / "lin", corpus_dir=small_corpus, split="test", learning_curve=False)
     assert metrics["documents"] == 10 and 0 <= metrics["model_scores"]["all"]["micro_f1"] <= 1
     assert (tmp_path / "lin" / "README.md").is_file() and (tmp_path / "lin" / "metrics.json").is_file()

@@ -213,7 +213,7 @@ def train(
     config: Annotated[Path | None, typer.Option(help="Backend config (default: training/configs/).")] = None,
     base_model: Annotated[str | None, typer.Option("--base-model", help="transformer: local path or hub name to fine-tune.")] = None,
 ) -> None:
-    """Train a classifier on the corpus's train split, with thresholds tuned on dev."""
+    """Train a classifier (linear: on train and dev, tuned by cross-validation; others: on train, tuned on dev)."""
     from .trainer import train as train_model
 
     out = out or Path(f"models/samspil-{backend.value}")
@@ -222,7 +222,9 @@ def train(
     except ValueError as exc:
         typer.echo(f"samspil: {exc}", err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"trained {model.meta['name']} on {model.meta['n_train']} documents; dev micro-F1 {model.meta['tuning']['dev_micro_f1']}; saved to {out}")
+    t = model.meta["tuning"]
+    score = f"cross-validated micro-F1 {t['cv_micro_f1']}" if "cv_micro_f1" in t else f"dev micro-F1 {t['dev_micro_f1']}"
+    typer.echo(f"trained {model.meta['name']} on {model.meta['n_train']} documents; {score}; saved to {out}")
 
 
 @app.command()

@@ -392,6 +392,14 @@ def plot_learning_curve(curve: list[dict[str, Any]], path: Path) -> None:
     plt.close(fig)
 
 
+def _tuning_line(t: dict[str, Any]) -> str:
+    windows = f"windows of {t.get('window_words', '–')} words, window weight {t.get('window_weight', '–')}"
+    if "cv_micro_f1" in t:
+        return (f"- Tuning by {t['method']} (every document scored by a model that did not see it): {windows}, "
+                f"per-label thresholds and review bands; cross-validated micro-F1 {t['cv_micro_f1']}. The final model is then fitted on all of train and dev.")
+    return f"- Tuning on dev: {windows}, dev micro-F1 {t.get('dev_micro_f1')}."
+
+
 def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
     """Write ``README.md`` in the model directory from the manifest and the metrics."""
     ms, kb = metrics["model_scores"], metrics["keyword_baseline"]
@@ -401,9 +409,12 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
         f"# Model card: {meta.get('name')}",
         "",
         f"- Version {meta.get('version')}, trained {meta.get('created')}, backend `{meta.get('backend')}`.",
-        f"- Data: the samspil corpus (sha256 `{str(meta.get('corpus_sha256'))[:16]}…`), {meta.get('n_train')} training and {meta.get('n_dev')} dev documents; evaluated on {metrics['documents']} {metrics['split']} documents.",
+        f"- Data: the samspil corpus (sha256 `{str(meta.get('corpus_sha256'))[:16]}…`), " + (
+            f"{meta.get('n_train')} training documents (the train and dev splits); evaluated on {metrics['documents']} {metrics['split']} documents."
+            if "cv_micro_f1" in (meta.get("tuning") or {}) else
+            f"{meta.get('n_train')} training and {meta.get('n_dev')} dev documents; evaluated on {metrics['documents']} {metrics['split']} documents."),
         f"- Method: {_METHODS.get(meta.get('backend'), meta.get('backend'))}",
-        f"- Tuning on dev: windows of {meta.get('tuning', {}).get('window_words', '–')} words, window weight {meta.get('tuning', {}).get('window_weight', '–')}, dev micro-F1 {meta.get('tuning', {}).get('dev_micro_f1')}.",
+        _tuning_line(meta.get("tuning") or {}),
         "- Storage: `manifest.json` (labels, thresholds, hashes), `vocab.json`, `weights.safetensors`; nothing is unpickled.",
         "",
         "## Test figures",
@@ -448,8 +459,7 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
         for row in comp["backends"]:
             if row["backend"].startswith(meta.get("backend", "")):
                 # The default model may have been retrained since the comparison: show its current figures.
-                row = {**row, "dev_micro_f1": (meta.get("tuning") or {}).get("dev_micro_f1", row["dev_micro_f1"]),
-                       "test_trends_micro_f1": ms["trends"]["micro_f1"], "test_forms_micro_f1": ms["forms"]["micro_f1"], "test_all_micro_f1": ms["all"]["micro_f1"]}
+                row = {**row, "test_trends_micro_f1": ms["trends"]["micro_f1"], "test_forms_micro_f1": ms["forms"]["micro_f1"], "test_all_micro_f1": ms["all"]["micro_f1"]}
             lines.append(f"| {row['backend']} | {row['dev_micro_f1']:.3f} | {row['test_trends_micro_f1']:.3f} | {row['test_forms_micro_f1']:.3f} | {row['test_all_micro_f1']:.3f} | {row['docs_per_s']:.1f} | {row.get('note', '')} |")
     cit = metrics.get("citations")
     if cit:

@@ -57,7 +57,50 @@ def tune_on_dev(model: LinearModel, dev_docs: list, y_dev: np.ndarray, band: flo
     model.config = replace(model.config, window_words=best[1])
     model.window_weight = best[2]
     model.thresholds = tune_review_bands(y_dev, model.predict_proba_docs(dev_docs), best[3], max_accuracy=0.75, max_band=0.1)
-    return {"dev_micro_f1_by_window": results, "window_words": best[1], "window_weight": best[2], "dev_micro_f1": round(best[0], 4)}
+    return {"method": "tuned on dev", "dev_micro_f1_by_window": results, "window_words": best[1], "window_weight": best[2], "dev_micro_f1": round(best[0], 4)}
+
+
+def window_configs() -> list[tuple[int, float]]:
+    """The (window size, window weight) pairs tuning chooses from; weight 0 is no windows."""
+    return [(WINDOW_WORDS[0], 0.0)] + [(size, w) for size in WINDOW_WORDS for w in WINDOW_WEIGHTS if w > 0]
+
+
+def tune_by_cross_validation(docs: list, y: np.ndarray, labels: tuple[str, ...], params: LinearParams,
+                             folds: int = 5, seed: int = 0) -> tuple[dict[str, Any], Thresholds]:
+    """Choose the window size and weight, the per-label thresholds and the review bands
+    from out-of-fold predictions: the documents are split into ``folds`` parts, a model
+    is fitted on all parts but one and scores the one left out, so every document is
+    scored by a model that did not see it.
+
+    Thresholds chosen on some 1,200 out-of-fold scores are steadier than on a dev split of
+    200; tested on dev (models fitted on train), thresholds from train's out-of-fold
+    scores gave micro-F1 0.846 against 0.836 for thresholds from half of dev.
+    """
+    from dataclasses import replace
+
+    fold_of = np.random.default_rng(seed).permutation(len(docs)) % folds
+    configs = window_configs()
+    oof = {c: np.zeros(y.shape, dtype=np.float32) for c in configs}
+    for k in range(folds):
+        fit_idx, held_idx = np.flatnonzero(fold_of != k), np.flatnonzero(fold_of == k)
+        m = fit_linear([docs[i] for i in fit_idx], y[fit_idx], labels, params)
+        held = [docs[i] for i in held_idx]
+        for size, w in configs:
+            m.config = replace(m.config, window_words=size)
+            m.window_weight = w
+            oof[(size, w)][held_idx] = m.predict_proba_docs(held)
+    results, best = {}, None
+    for (size, w), proba in oof.items():
+        th = tune_thresholds(y, proba, labels)
+        f1 = micro_f1(y, th.predict(proba).astype(int))
+        results[f"{size} words, weight {w}" if w else "no windows"] = round(f1, 4)
+        if best is None or f1 > best[0] + 1e-9:
+            best = (f1, size, w, th)
+    assert best is not None
+    thresholds = tune_review_bands(y, oof[(best[1], best[2])], best[3], max_accuracy=0.75, max_band=0.1)
+    tuning = {"method": f"{folds}-fold cross-validation on train and dev", "cv_micro_f1_by_window": results,
+              "window_words": best[1], "window_weight": best[2], "cv_micro_f1": round(best[0], 4)}
+    return tuning, thresholds
 
 
 CONFIGS = config_dir()
@@ -98,8 +141,15 @@ def train(
     backend: str = "linear",
     config: str | Path | None = None,
     base_model: str | None = None,
+    tuning: str = "cv",
 ):
-    """Train a backend on the train split, tune its thresholds on dev, save it to ``out``.
+    """Train a backend and save it to ``out``.
+
+    The linear backend (the default model) is by default fitted on train and dev
+    together, with its window setting, thresholds and review bands chosen by 5-fold
+    cross-validation over them (:func:`tune_by_cross_validation`); ``tuning="dev"`` fits
+    it on train and tunes on dev, as the other backends are, for comparing backends on
+    dev. The test split is never used.
 
     Args:
         out: model directory to write.
@@ -111,6 +161,7 @@ def train(
         config: a config file for the backend (JSON for linear and transformer, a
             spaCy ``.cfg`` for spacy); default: the one in ``training/configs``.
         base_model: for ``transformer``: a local path or hub name to fine-tune.
+        tuning: linear backend: ``cv`` (train + dev, cross-validated) or ``dev``.
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
@@ -121,18 +172,32 @@ def train(
         return _train_transformer(Path(out), corpus_dir, labels, name, Path(config) if config else None, base_model)
     if params is None:
         params = linear_params_from_file(config or CONFIGS / "linear.json")
+    if tuning not in ("cv", "dev"):
+        raise ValueError(f"tuning must be 'cv' or 'dev', got {tuning!r}")
     train_docs = read_split("train", corpus_dir)
     dev_docs = read_split("dev", corpus_dir)
     parsed_train = parse_texts([d["text"] for d in train_docs])
     parsed_dev = parse_texts([d["text"] for d in dev_docs])
     y_train = label_matrix(train_docs, labels)
     y_dev = label_matrix(dev_docs, labels)
-    model = fit_linear(parsed_train, y_train, labels, params)
-    tuning = tune_on_dev(model, parsed_dev, y_dev)
+    if tuning == "dev":
+        model = fit_linear(parsed_train, y_train, labels, params)
+        tuned = tune_on_dev(model, parsed_dev, y_dev)
+        n_train, n_dev = len(train_docs), len(dev_docs)
+    else:
+        from dataclasses import replace
+
+        docs, y = parsed_train + parsed_dev, np.vstack([y_train, y_dev])
+        tuned, thresholds = tune_by_cross_validation(docs, y, labels, params, folds=params.calibration_folds, seed=params.seed)
+        model = fit_linear(docs, y, labels, params)
+        model.config = replace(model.config, window_words=tuned["window_words"])
+        model.window_weight = tuned["window_weight"]
+        model.thresholds = thresholds
+        n_train, n_dev = len(docs), 0
     import sklearn
 
-    model.meta = _meta(name, "linear", corpus_dir, len(train_docs), len(dev_docs),
-                       params={k: v for k, v in asdict(params).items() if k != "features"}, tuning=tuning)
+    model.meta = _meta(name, "linear", corpus_dir, n_train, n_dev,
+                       params={k: v for k, v in asdict(params).items() if k != "features"}, tuning=tuned)
     model.meta["versions"]["scikit-learn"] = sklearn.__version__
     model.save(out)
     return model
