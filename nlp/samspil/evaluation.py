@@ -16,7 +16,7 @@ from .records import FORMS, LABELS, TRENDS
 
 GROUPS = {"trends": TRENDS, "forms": FORMS, "all": LABELS}
 _METHODS = {
-    "linear": "TF-IDF over lemma unigrams and bigrams and character 3–5-grams of word forms; one logistic regression per label, trained on the documents and, as multiple-instance learning, on passages of 60 words (each round adds the best-scoring passage of every positive document and the hardest passages of the negative ones), Platt-calibrated on out-of-fold decisions; documents are scored whole and in overlapping windows of sentences (window size and weight tuned on dev; the document score is the maximum); per-label thresholds tuned on dev.",
+    "linear": "TF-IDF over lemma unigrams and bigrams and character 3–5-grams of word forms; one logistic regression per label, trained on the documents and, as multiple-instance learning, on passages of 60 words (each round adds the best-scoring passage of every positive document and the hardest passages of the negative ones), Platt-calibrated on out-of-fold decisions; documents are scored whole and in overlapping windows of sentences (the document score is the maximum, windows weighted); window size and weight and per-label thresholds tuned as the next line says.",
     "spacy": "spaCy textcat_multilabel (TextCatBOW, uni- and bigrams) trained with `spacy train` from training/configs/textcat.cfg; documents scored whole and in windows (maximum); thresholds tuned on dev.",
     "transformer": "a transformers sequence classifier (multi-label) fine-tuned on sentence windows; document score is the maximum over windows; thresholds tuned on dev.",
 }
@@ -429,7 +429,7 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
     nr = metrics.get("needs_review_accuracy") or {}
     lines += ["", f"Expected calibration error: {ms['ece']:.3f}. Share of test documents with a label flagged for review: {metrics.get('needs_review_share')}; "
               f"flagged label decisions were right {nr.get('accuracy_flagged')} of the time, the others {nr.get('accuracy_not_flagged')} "
-              "(review bands tuned per label on dev: the widest band around the threshold, at most 0.1, inside which the label's decisions were right at most 75 % of the time).", "", "## Per label", "", "| label | precision | recall | F1 | support | threshold | keyword F1 |", "|---|---|---|---|---|---|---|"]
+              f"(review bands tuned per label {'on out-of-fold scores' if 'cv_micro_f1' in (meta.get('tuning') or {}) else 'on dev'}: the widest band around the threshold, at most 0.1, inside which the label's decisions were right at most 75 % of the time).", "", "## Per label", "", "| label | precision | recall | F1 | support | threshold | keyword F1 |", "|---|---|---|---|---|---|---|"]
     th = dict(zip(model.thresholds.labels, model.thresholds.values))
     for lab, v in ms["per_label"].items():
         lines.append(f"| `{lab}` | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} | {th.get(lab, 0):.3f} | {kb['per_label'][lab]['f1']:.3f} |")
@@ -450,7 +450,10 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
         else:
             lines.append(f"- missed `{e['missed_label']}` beside `{e['beside']}`: {e['count']}")
     if metrics.get("learning_curve"):
-        lines += ["", "## Learning curve", "", "![learning curve](learning_curve.png)", "", "| training documents | trends | forms | all |", "|---|---|---|---|"]
+        lines += ["", "## Learning curve", "", "![learning curve](learning_curve.png)", "",
+                  "Each point is a model fitted on a random part of the train split and tuned on dev, scored on test"
+                  + (" (the shipped model is also fitted on dev and tuned by cross-validation; the figures above are that model's)." if "cv_micro_f1" in (meta.get("tuning") or {}) else "."),
+                  "", "| training documents | trends | forms | all |", "|---|---|---|---|"]
         for c in metrics["learning_curve"]:
             lines.append(f"| {c['train_documents']} | {c['trends_micro_f1']:.3f} | {c['forms_micro_f1']:.3f} | {c['all_micro_f1']:.3f} |")
     comp = metrics.get("backend_comparison")
