@@ -11,7 +11,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .citations import extract_citations, find_reference_section
+from .citations import extract_citations, reference_regions
 from .records import FORMS, TRENDS, Span
 from .tokenise import doc_text
 
@@ -116,11 +116,10 @@ class LabelClassifier:
         refs = doc._.references if Doc.has_extension("references") else ()
         if predicted.any() and len(scored.spans):
             text = doc_text(doc)
-            stop, exclude = None, ()
-            if refs:
-                last = find_reference_section(text)
-                stop = min(last[0], refs[-1].start) if last else refs[0].start
-                exclude = tuple((r.start, r.end) for r in refs if r.start < stop)
+            # sentences in a reference list are no evidence (text after a list that the
+            # running text goes on from is)
+            exclude = tuple(reference_regions(text)) if refs else ()
+            stop = None
             words = sentence_words(text, scored.spans)
             for j, lab in enumerate(labels):
                 if predicted[j]:
