@@ -1,6 +1,7 @@
 """The linear backend and the shipped default model."""
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 
@@ -77,7 +78,7 @@ def test_windows_scored_as_in_training(model):
     doc = make_danish()(text)
     counts = model.featurizer.counts(doc)
     bounds = windows(token_table(doc).words_per_sentence.tolist(), model.config.window_words)
-    assert len(bounds) > 3 and model.window_weight > 0
+    assert len(bounds) > 3 and np.max(model.window_weight) > 0
     rows = [sparse.csr_matrix(counts.sum(axis=0))] + [sparse.csr_matrix(counts[a:b].sum(axis=0)) for a, b in bounds]
     slow = model.proba_from_counts(sparse.vstack(rows).tocsr())
     expected = np.maximum(slow[0], model.window_weight * slow[1:].max(axis=0))
@@ -175,3 +176,24 @@ def test_one_item_in_many_builds_long_texts_and_scores_them(model):
     out = one_item_in_many(model, docs, model.labels, n=8, min_words=1600)
     assert out["documents"] == 8 and out["median_words"] >= 1600
     assert 0.0 <= out["micro_f1_in_long_text"] <= 1.0 and 0.0 < out["micro_f1_alone"] <= 1.0
+
+
+def test_a_window_weight_per_label_is_saved_and_applied(model, tmp_path):
+    """Labels may weigh windows differently (0: the whole text only); the weights travel
+    with the model and act per label."""
+    from samspil.classify.linear import LinearModel
+
+    text = "\n\n".join(d["text"] for d in read_split("dev")[:3])
+    doc = make_danish()(text)
+    whole = copy.copy(model)
+    whole.window_weight = 0.0
+    mixed = copy.copy(model)
+    mixed.window_weight = np.array([0.0] * 5 + [1.0] * (len(model.labels) - 5), dtype=np.float32)
+    mixed.save(tmp_path / "m")
+    again = LinearModel.load(tmp_path / "m")
+    np.testing.assert_allclose(again.window_weight, mixed.window_weight)
+    full = copy.copy(model)
+    full.window_weight = 1.0
+    got = again.score_doc(doc).doc
+    np.testing.assert_allclose(got[:5], whole.score_doc(doc).doc[:5], atol=1e-6)
+    np.testing.assert_allclose(got[5:], full.score_doc(doc).doc[5:], atol=1e-6)

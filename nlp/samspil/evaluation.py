@@ -393,7 +393,8 @@ def plot_learning_curve(curve: list[dict[str, Any]], path: Path) -> None:
 
 
 def _tuning_line(t: dict[str, Any]) -> str:
-    windows = f"windows of {t.get('window_words', '–')} words, window weight {t.get('window_weight', '–')}"
+    w = t.get("window_weight", "–")
+    windows = f"windows of {t.get('window_words', '–')} words, " + (f"a window weight per label ({', '.join(f'{x:g}' for x in w)}; 0: no windows)" if isinstance(w, list) else f"window weight {w}")
     if "cv_micro_f1" in t:
         return (f"- Tuning by {t['method']} (every document scored by a model that did not see it): {windows}, "
                 f"per-label thresholds and review bands; cross-validated micro-F1 {t['cv_micro_f1']}. The final model is then fitted on all of train and dev.")

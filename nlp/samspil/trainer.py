@@ -95,12 +95,41 @@ def tune_by_cross_validation(docs: list, y: np.ndarray, labels: tuple[str, ...],
         f1 = micro_f1(y, th.predict(proba).astype(int))
         results[f"{size} words, weight {w}" if w else "no windows"] = round(f1, 4)
         if best is None or f1 > best[0] + 1e-9:
-            best = (f1, size, w, th)
+            best = (f1, size, w, th, proba)
     assert best is not None
-    thresholds = tune_review_bands(y, oof[(best[1], best[2])], best[3], max_accuracy=0.75, max_band=0.1)
+    # One weight per label: a trend read from the whole text may do best without
+    # windows, a form carried by one agenda item with them. Kept only when it beats the
+    # best single weight on the same out-of-fold scores.
+    no_windows = oof[configs[0]]
+    for size in WINDOW_WORDS:
+        proba = np.empty_like(no_windows)
+        weights = []
+        for j in range(len(labels)):
+            options = [(0.0, no_windows[:, j])] + [(w, oof[(size, w)][:, j]) for w in WINDOW_WEIGHTS if w > 0]
+            scored = [(_label_f1(y[:, j], p), w, p) for w, p in options]
+            f1_j, w_j, p_j = max(scored, key=lambda t: (t[0] + 1e-9 * (t[1] == 0.0), t[1]))
+            weights.append(w_j)
+            proba[:, j] = p_j
+        th = tune_thresholds(y, proba, labels)
+        f1 = micro_f1(y, th.predict(proba).astype(int))
+        results[f"{size} words, a weight per label"] = round(f1, 4)
+        if f1 > best[0] + 1e-9:
+            best = (f1, size, np.asarray(weights, dtype=np.float32), th, proba)
+    thresholds = tune_review_bands(y, best[4], best[3], max_accuracy=0.75, max_band=0.1)
+    weight = best[2].tolist() if isinstance(best[2], np.ndarray) else best[2]
     tuning = {"method": f"{folds}-fold cross-validation on train and dev", "cv_micro_f1_by_window": results,
-              "window_words": best[1], "window_weight": best[2], "cv_micro_f1": round(best[0], 4)}
+              "window_words": best[1], "window_weight": weight, "cv_micro_f1": round(best[0], 4)}
     return tuning, thresholds
+
+
+def _label_f1(y: np.ndarray, proba: np.ndarray) -> float:
+    """The best F1 of one label over the threshold grid (as :func:`tune_thresholds`)."""
+    best = 0.0
+    for t in np.round(np.arange(0.05, 0.951, 0.025), 3):
+        pred = proba >= t
+        tp = int(np.sum(pred & (y == 1)))
+        best = max(best, 2 * tp / max(2 * tp + int(np.sum(pred & (y == 0))) + int(np.sum(~pred & (y == 1))), 1))
+    return best
 
 
 CONFIGS = config_dir()
@@ -191,7 +220,8 @@ def train(
         tuned, thresholds = tune_by_cross_validation(docs, y, labels, params, folds=params.calibration_folds, seed=params.seed)
         model = fit_linear(docs, y, labels, params)
         model.config = replace(model.config, window_words=tuned["window_words"])
-        model.window_weight = tuned["window_weight"]
+        weight = tuned["window_weight"]
+        model.window_weight = np.asarray(weight, dtype=np.float32) if isinstance(weight, list) else weight
         model.thresholds = thresholds
         n_train, n_dev = len(docs), 0
     import sklearn

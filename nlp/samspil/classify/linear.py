@@ -31,7 +31,8 @@ from ..tokenise import doc_text, lemma_index
 from .base import SentenceScores, read_manifest, sigmoid, write_manifest
 from .thresholds import Thresholds
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: window_weight may be one weight per label
+_READABLE_FORMATS = (1, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +281,15 @@ def windows(sentence_words: Sequence[int], window_words: int) -> list[tuple[int,
     return bounds + [h for h in halves if h[1] > h[0]]
 
 
+def _window_weight(value, n_labels: int, path) -> float | np.ndarray:
+    """A manifest's window weight: one number, or one per label."""
+    if isinstance(value, list):
+        if len(value) != n_labels:
+            raise ModelError(f"{path}: window_weight has {len(value)} values, expected one per label ({n_labels})")
+        return np.asarray(value, dtype=np.float32)
+    return float(value)
+
+
 @dataclass
 class LinearModel:
     """A fitted linear model: everything needed to score a ``Doc``."""
@@ -293,7 +303,7 @@ class LinearModel:
     platt_b: np.ndarray
     thresholds: Thresholds
     config: FeatureConfig = field(default_factory=FeatureConfig)
-    window_weight: float = 1.0
+    window_weight: float | np.ndarray = 1.0  # one weight for all labels, or one per label (0: no windows)
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -376,12 +386,13 @@ class LinearModel:
         # The document and its windows, exactly as training scores a text.
         words = table.words_per_sentence.tolist()
         groups = [(0, n)]
-        if self.window_weight > 0 and sum(words) > 1.5 * self.config.window_words:
+        weight = np.asarray(self.window_weight, dtype=np.float32)
+        if weight.max() > 0 and sum(words) > 1.5 * self.config.window_words:
             groups += windows(words, self.config.window_words)
         proba = self._exact(table, inverse, offsets, lens, flat_all, bigram_pos, bigram_cols, groups)
         doc_proba = proba[0]
         if len(groups) > 1:
-            doc_proba = np.maximum(doc_proba, self.window_weight * proba[1:].max(axis=0))
+            doc_proba = np.maximum(doc_proba, weight * proba[1:].max(axis=0))
         return SentenceScores(table.spans, sent_proba, doc_proba)
 
     def _exact(self, table: TokenTable, inverse, offsets, lens, flat_all, bigram_pos, bigram_cols, groups) -> np.ndarray:
@@ -461,7 +472,7 @@ class LinearModel:
             "labels": list(self.labels),
             "thresholds": self.thresholds.to_dict(),
             "feature_config": asdict(self.config),
-            "window_weight": self.window_weight,
+            "window_weight": np.asarray(self.window_weight).tolist(),
             **self.meta,
         }, ("weights.safetensors", "vocab.json"))
 
@@ -472,8 +483,8 @@ class LinearModel:
 
         path = Path(path)
         manifest = read_manifest(path, "samspil-linear")
-        if manifest.get("format_version") != FORMAT_VERSION:
-            raise ModelError(f"{path}: expected a samspil-linear model of format version {FORMAT_VERSION}, found version {manifest.get('format_version')}; retrain it with this samspil (`samspil train`).")
+        if manifest.get("format_version") not in _READABLE_FORMATS:
+            raise ModelError(f"{path}: expected a samspil-linear model of format version {' or '.join(map(str, _READABLE_FORMATS))}, found version {manifest.get('format_version')}; retrain it with this samspil (`samspil train`).")
         labels = tuple(manifest["labels"])
         unknown = [lab for lab in labels if lab not in LABELS]
         if unknown:
@@ -493,7 +504,7 @@ class LinearModel:
             platt_b=weights["platt_b"],
             thresholds=Thresholds.from_dict(manifest["thresholds"]),
             config=FeatureConfig(**manifest["feature_config"]),
-            window_weight=float(manifest.get("window_weight", 1.0)),
+            window_weight=_window_weight(manifest.get("window_weight", 1.0), len(labels), path),
             meta=meta,
         )
 
