@@ -472,7 +472,7 @@ class LinearModel:
             "labels": list(self.labels),
             "thresholds": self.thresholds.to_dict(),
             "feature_config": asdict(self.config),
-            "window_weight": np.asarray(self.window_weight).tolist(),
+            "window_weight": np.round(np.asarray(self.window_weight, dtype=np.float64), 4).tolist(),
             **self.meta,
         }, ("weights.safetensors", "vocab.json"))
 
