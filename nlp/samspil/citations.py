@@ -422,36 +422,51 @@ def find_reference_sections(text: str) -> list[tuple[int, int]]:
     each chapter ("Litteratur til kapitel 4"); an earlier heading counts as a list when
     an entry starts on its first line, and two or more entries follow, most of them with
     a year or a URL (a table of contents that names "Litteratur" gives none)."""
-    last = find_reference_section(text)
-    if last is None:
-        return []
-    sections = []
-    heads = [m for m in _HEADING.finditer(text) if m.end() < last[0]]
-    for k, m in enumerate(heads):
-        end = heads[k + 1].start() if k + 1 < len(heads) else text.rfind("\n", 0, last[0]) + 1
-        entries = split_reference_entries(text, m.end(), end)
-        for k2, (s, e) in enumerate(entries[1:], 1):
-            if e - s < 80 and not _year_match(text[s:e]) and not _URL.search(text, s, e):
-                entries = entries[:k2]  # "2. Frivilligcentre": the next chapter's heading
-                break
-        first_line = re.search(r"\S[^\n]*", text[m.end() : end])
-        dated = sum(1 for s, e in entries if _year_match(text[s:e]) or _URL.search(text, s, e))
-        if (len(entries) >= 2 and first_line and entries[0][0] <= m.end() + first_line.end() and dated * 2 > len(entries)):
-            sections.append((m.end(), entries[-1][1]))
-    return sections + [last]
+    return list(_reference_lists(text)[0])
 
 
 def reference_regions(text: str) -> list[tuple[int, int]]:
     """The stretches of text the reference lists take: each list's body up to its last
     entry, the last list up to where the running text goes on after it (or the end).
     Citations are searched, and evidence taken, outside them."""
-    sections = find_reference_sections(text)
-    regions = [(s, e) for s, e in sections[:-1]]
-    if sections:
-        s, e = sections[-1]
-        resume = _split_list(text, s, e)[1]
-        regions.append((s, resume if resume is not None else len(text)))
-    return regions
+    sections, _, resume = _reference_lists(text)
+    if not sections:
+        return []
+    last = sections[-1]
+    return list(sections[:-1]) + [(last[0], resume if resume is not None else len(text))]
+
+
+@functools.lru_cache(maxsize=8)
+def _reference_lists(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...], int | None]:
+    """The lists of a text, found once for the citations, the references and the
+    evidence: their bodies, their entries, and where the running text goes on after the
+    last one (``None``: the list runs to the end)."""
+    last = find_reference_section(text)
+    if last is None:
+        return (), (), None
+    sections, entries = [], []
+    heads = [m for m in _HEADING.finditer(text) if m.end() < last[0]]
+    for k, m in enumerate(heads):
+        end = heads[k + 1].start() if k + 1 < len(heads) else text.rfind("\n", 0, last[0]) + 1
+        found = split_reference_entries(text, m.end(), end)
+        for k2, (s, e) in enumerate(found[1:], 1):
+            if e - s < 80 and not _year_match(text[s:e]) and not _URL.search(text, s, e):
+                found = found[:k2]  # "2. Frivilligcentre": the next chapter's heading
+                break
+        dated = sum(1 for s, e in found if _year_match(text[s:e]) or _URL.search(text, s, e))
+        if len(found) >= 2 and _opens_at_once(text, m.end(), found) and dated * 2 > len(found):
+            # the section is what this list's entries cover (as split to the next heading)
+            sections.append((m.end(), found[-1][1]))
+            entries += split_reference_entries(text, m.end(), found[-1][1])
+    last_entries, resume = _split_list(text, *last)
+    return tuple(sections) + (last,), tuple(entries + last_entries), resume
+
+
+def _opens_at_once(text: str, start: int, entries: list[tuple[int, int]]) -> bool:
+    """Whether the first entry starts on the first non-empty line after ``start`` (a
+    heading followed by its list, not by running text)."""
+    first_line = re.search(r"\S[^\n]*", text[start:])
+    return bool(entries and first_line and entries[0][0] <= start + first_line.end())
 
 
 def find_reference_section(text: str) -> tuple[int, int] | None:
@@ -473,8 +488,7 @@ def find_reference_section(text: str) -> tuple[int, int] | None:
         # on the next line and an entry carries a year (or it is a list of several).
         for m in _WEAK_HEADING.finditer(text):
             entries = split_reference_entries(text, m.end(), len(text))
-            first_line = re.search(r"\S[^\n]*", text[m.end() :])
-            if entries and first_line and entries[0][0] <= m.end() + first_line.end() and all(e - s <= 400 for s, e in entries) and (
+            if _opens_at_once(text, m.end(), entries) and all(e - s <= 400 for s, e in entries) and (
                     any(_year_match(text[s:e]) or re.search(r",\s(?:1[6-9]\d\d|20\d\d)\.?$", text[s:e]) for s, e in entries)):
                 last = m
     if last is None:
@@ -1014,8 +1028,7 @@ def find_references(text: str) -> list[Reference]:
     ([{'literal': 'KL'}], '2020')
     """
     refs: list[Reference] = []
-    spans = [span for section in find_reference_sections(text) for span in split_reference_entries(text, *section)]
-    for s, e in spans:
+    for s, e in _reference_lists(text)[1]:
         entry = text[s:e]
         csl = parse_reference(entry)
         if refs and re.match(_SAME_AUTHOR, entry):

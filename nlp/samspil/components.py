@@ -40,21 +40,21 @@ class CitationExtractor:
         return doc
 
 
-def select_evidence(text: str, spans, proba: np.ndarray, threshold: float, k: int = 3, stop: int | None = None,
+def select_evidence(text: str, spans, proba: np.ndarray, threshold: float, k: int = 3,
                     words: np.ndarray | None = None, exclude: tuple[tuple[int, int], ...] = ()) -> tuple[Span, ...]:
     """The best sentence for a label, and up to ``k - 1`` more whose score passes the threshold.
 
     Headings and fragments score high on little text, so sentences under eight
-    words are ranked at a discount; sentences from ``stop`` on (the reference
-    list) and sentences that start inside an ``exclude`` span (an earlier list's
-    entries) are no evidence. ``words`` (per sentence) is computed when not given.
+    words are ranked at a discount; sentences that start inside an ``exclude`` span
+    (the reference lists) are no evidence. ``words`` (per sentence) is computed when
+    not given.
     """
     if words is None:
         words = sentence_words(text, spans)
     rank_score = proba * np.minimum(1.0, words / 8.0)
-    if stop is not None or exclude:
+    if exclude:
         starts = np.array([s for s, _ in spans])
-        out = starts >= stop if stop is not None else np.zeros(len(spans), bool)
+        out = np.zeros(len(spans), bool)
         for a, b in exclude:
             out |= (starts >= a) & (starts < b)
         rank_score = np.where(out, -1.0, rank_score)
@@ -119,11 +119,10 @@ class LabelClassifier:
             # sentences in a reference list are no evidence (text after a list that the
             # running text goes on from is)
             exclude = tuple(reference_regions(text)) if refs else ()
-            stop = None
             words = sentence_words(text, scored.spans)
             for j, lab in enumerate(labels):
                 if predicted[j]:
-                    evidence[lab] = select_evidence(text, scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence, stop, words, exclude)
+                    evidence[lab] = select_evidence(text, scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence, words, exclude)
         doc._.evidence = evidence
         return doc
 

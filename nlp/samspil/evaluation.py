@@ -406,13 +406,14 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
     ms, kb = metrics["model_scores"], metrics["keyword_baseline"]
     boot = ms["bootstrap_95"]
     meta = model.meta
+    cv = "cv_micro_f1" in (meta.get("tuning") or {})  # fitted on train + dev, tuned by cross-validation
     lines = [
         f"# Model card: {meta.get('name')}",
         "",
         f"- Version {meta.get('version')}, trained {meta.get('created')}, backend `{meta.get('backend')}`.",
         f"- Data: the samspil corpus (sha256 `{str(meta.get('corpus_sha256'))[:16]}…`), " + (
             f"{meta.get('n_train')} training documents (the train and dev splits); evaluated on {metrics['documents']} {metrics['split']} documents."
-            if "cv_micro_f1" in (meta.get("tuning") or {}) else
+            if cv else
             f"{meta.get('n_train')} training and {meta.get('n_dev')} dev documents; evaluated on {metrics['documents']} {metrics['split']} documents."),
         f"- Method: {_METHODS.get(meta.get('backend'), meta.get('backend'))}",
         _tuning_line(meta.get("tuning") or {}),
@@ -430,7 +431,7 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
     nr = metrics.get("needs_review_accuracy") or {}
     lines += ["", f"Expected calibration error: {ms['ece']:.3f}. Share of test documents with a label flagged for review: {metrics.get('needs_review_share')}; "
               f"flagged label decisions were right {nr.get('accuracy_flagged')} of the time, the others {nr.get('accuracy_not_flagged')} "
-              f"(review bands tuned per label {'on out-of-fold scores' if 'cv_micro_f1' in (meta.get('tuning') or {}) else 'on dev'}: the widest band around the threshold, at most 0.1, inside which the label's decisions were right at most 75 % of the time).", "", "## Per label", "", "| label | precision | recall | F1 | support | threshold | keyword F1 |", "|---|---|---|---|---|---|---|"]
+              f"(review bands tuned per label {'on out-of-fold scores' if cv else 'on dev'}: the widest band around the threshold, at most 0.1, inside which the label's decisions were right at most 75 % of the time).", "", "## Per label", "", "| label | precision | recall | F1 | support | threshold | keyword F1 |", "|---|---|---|---|---|---|---|"]
     th = dict(zip(model.thresholds.labels, model.thresholds.values))
     for lab, v in ms["per_label"].items():
         lines.append(f"| `{lab}` | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} | {th.get(lab, 0):.3f} | {kb['per_label'][lab]['f1']:.3f} |")
@@ -453,14 +454,13 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
     if metrics.get("learning_curve"):
         lines += ["", "## Learning curve", "", "![learning curve](learning_curve.png)", "",
                   "Each point is a model fitted on a random part of the train split and tuned on dev, scored on test"
-                  + (" (the shipped model is also fitted on dev and tuned by cross-validation; the figures above are that model's)." if "cv_micro_f1" in (meta.get("tuning") or {}) else "."),
+                  + (" (the shipped model is also fitted on dev and tuned by cross-validation; the figures above are that model's)." if cv else "."),
                   "", "| training documents | trends | forms | all |", "|---|---|---|---|"]
         for c in metrics["learning_curve"]:
             lines.append(f"| {c['train_documents']} | {c['trends_micro_f1']:.3f} | {c['forms_micro_f1']:.3f} | {c['all_micro_f1']:.3f} |")
     comp = metrics.get("backend_comparison")
     if comp:
         lines += ["", "## Backends compared", "", comp.get("why", ""), "", "| backend | dev micro-F1 | test trends micro-F1 | test forms micro-F1 | test all micro-F1 | docs/s on 1 CPU | notes |", "|---|---|---|---|---|---|---|"]
-        cv = "cv_micro_f1" in (meta.get("tuning") or {})
         for row in comp["backends"]:
             if row["backend"].startswith(meta.get("backend", "")) and not cv:
                 # The default model may have been retrained since the comparison: show its current figures.
@@ -496,7 +496,7 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
         "",
         "- The corpus is written for the project (see `corpus/DATASHEET.md`); figures on it are an optimistic guide to real archives.",
         ("- Scores are calibrated on the training data by cross-validation, and thresholds are chosen on out-of-fold scores of train and dev."
-         if "cv_micro_f1" in (meta.get("tuning") or {}) else
+         if cv else
          "- Scores are calibrated on the training data by cross-validation; thresholds on a small dev split."),
         f"- Long texts: a label carried by one passage is found (windows), but each further passage is another chance of a wrong label: in constructed texts of 1,600+ words micro-F1 falls from {(metrics.get('one_item_in_many') or {}).get('micro_f1_alone')} to {(metrics.get('one_item_in_many') or {}).get('micro_f1_in_long_text')}, mostly by precision. Read the evidence sentences of labels on long minutes.",
         "- Non-Danish text is processed but the model has seen only Danish.",

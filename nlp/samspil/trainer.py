@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import __version__
-from .classify.linear import LinearModel, LinearParams, fit_linear
-from .classify.thresholds import Thresholds, tune_review_bands, tune_thresholds
+from .classify.linear import LinearModel, LinearParams, fit_linear, window_weight_from_json
+from .classify.thresholds import Thresholds, best_threshold, tune_review_bands, tune_thresholds
 from .corpus import corpus_hash, label_matrix, read_split
 from .models import config_dir
 from .records import LABELS
@@ -38,22 +38,17 @@ def micro_f1(y: np.ndarray, pred: np.ndarray) -> float:
 def tune_on_dev(model: LinearModel, dev_docs: list, y_dev: np.ndarray, band: float = 0.1) -> dict[str, Any]:
     """Choose the window size, the window weight and the per-label thresholds that
     maximise dev micro-F1 (windows let one relevant item in a long text carry a label)."""
-    from dataclasses import replace
-
     results = {}
     best = None
-    for size in WINDOW_WORDS:
+    for size, w in window_configs():
         model.config = replace(model.config, window_words=size)
-        for w in WINDOW_WEIGHTS:
-            if w == 0.0 and size != WINDOW_WORDS[0]:
-                continue  # no windows: the size does not matter
-            model.window_weight = w
-            proba = model.predict_proba_docs(dev_docs)
-            th = tune_thresholds(y_dev, proba, model.labels, band)
-            f1 = micro_f1(y_dev, th.predict(proba).astype(int))
-            results[f"{size} words, weight {w}"] = round(f1, 4)
-            if best is None or f1 > best[0] + 1e-9:
-                best = (f1, size, w, th)
+        model.window_weight = w
+        proba = model.predict_proba_docs(dev_docs)
+        th = tune_thresholds(y_dev, proba, model.labels, band)
+        f1 = micro_f1(y_dev, th.predict(proba).astype(int))
+        results[f"{size} words, weight {w}"] = round(f1, 4)
+        if best is None or f1 > best[0] + 1e-9:
+            best = (f1, size, w, th)
     assert best is not None
     model.config = replace(model.config, window_words=best[1])
     model.window_weight = best[2]
@@ -77,8 +72,6 @@ def tune_by_cross_validation(docs: list, y: np.ndarray, labels: tuple[str, ...],
     200; tested on dev (models fitted on train), thresholds from train's out-of-fold
     scores gave micro-F1 0.846 against 0.836 for thresholds from half of dev.
     """
-    from dataclasses import replace
-
     fold_of = np.random.default_rng(seed).permutation(len(docs)) % folds
     configs = window_configs()
     oof = {c: np.zeros(y.shape, dtype=np.float32) for c in configs}
@@ -109,7 +102,7 @@ def tune_by_cross_validation(docs: list, y: np.ndarray, labels: tuple[str, ...],
         weights = []
         for j in range(len(labels)):
             options = [(0.0, no_windows[:, j])] + [(w, oof[(size, w)][:, j]) for w in WINDOW_WEIGHTS if w > 0]
-            scored = [(_label_f1(y[:, j], p), w, p) for w, p in options]
+            scored = [(best_threshold(y[:, j], p)[1], w, p) for w, p in options]
             f1_j, w_j, p_j = max(scored, key=lambda t: (t[0] + 1e-9 * (t[1] == 0.0), t[1]))
             weights.append(w_j)
             proba[:, j] = p_j
@@ -124,15 +117,6 @@ def tune_by_cross_validation(docs: list, y: np.ndarray, labels: tuple[str, ...],
               "window_words": best[1], "window_weight": weight, "cv_micro_f1": round(best[0], 4)}
     return tuning, thresholds
 
-
-def _label_f1(y: np.ndarray, proba: np.ndarray) -> float:
-    """The best F1 of one label over the threshold grid (as :func:`tune_thresholds`)."""
-    best = 0.0
-    for t in np.round(np.arange(0.05, 0.951, 0.025), 3):
-        pred = proba >= t
-        tp = int(np.sum(pred & (y == 1)))
-        best = max(best, 2 * tp / max(2 * tp + int(np.sum(pred & (y == 0))) + int(np.sum(~pred & (y == 1))), 1))
-    return best
 
 
 CONFIGS = config_dir()
@@ -217,14 +201,11 @@ def train(
         tuned = tune_on_dev(model, parsed_dev, y_dev)
         n_train, n_dev = len(train_docs), len(dev_docs)
     else:
-        from dataclasses import replace
-
         docs, y = parsed_train + parsed_dev, np.vstack([y_train, y_dev])
         tuned, thresholds = tune_by_cross_validation(docs, y, labels, params, folds=params.calibration_folds, seed=params.seed)
         model = fit_linear(docs, y, labels, params)
         model.config = replace(model.config, window_words=tuned["window_words"])
-        weight = tuned["window_weight"]
-        model.window_weight = np.asarray(weight, dtype=np.float32) if isinstance(weight, list) else weight
+        model.window_weight = window_weight_from_json(tuned["window_weight"], len(labels), out)
         model.thresholds = thresholds
         n_train, n_dev = len(docs), 0
     import sklearn

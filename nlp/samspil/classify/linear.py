@@ -281,8 +281,8 @@ def windows(sentence_words: Sequence[int], window_words: int) -> list[tuple[int,
     return bounds + [h for h in halves if h[1] > h[0]]
 
 
-def _window_weight(value, n_labels: int, path) -> float | np.ndarray:
-    """A manifest's window weight: one number, or one per label."""
+def window_weight_from_json(value, n_labels: int, path) -> float | np.ndarray:
+    """A window weight as stored in a manifest or tuning record: one number, or one per label."""
     if isinstance(value, list):
         if len(value) != n_labels:
             raise ModelError(f"{path}: window_weight has {len(value)} values, expected one per label ({n_labels})")
@@ -504,7 +504,7 @@ class LinearModel:
             platt_b=weights["platt_b"],
             thresholds=Thresholds.from_dict(manifest["thresholds"]),
             config=FeatureConfig(**manifest["feature_config"]),
-            window_weight=_window_weight(manifest.get("window_weight", 1.0), len(labels), path),
+            window_weight=window_weight_from_json(manifest.get("window_weight", 1.0), len(labels), path),
             meta=meta,
         )
 

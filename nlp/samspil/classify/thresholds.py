@@ -53,20 +53,22 @@ def tune_thresholds(y_true: np.ndarray, proba: np.ndarray, labels: tuple[str, ..
     Ties go to the threshold nearest 0.5, so that a label with few dev examples
     does not get an extreme threshold by chance.
     """
-    grid = np.round(np.arange(0.05, 0.951, 0.025), 3)
-    values = []
-    for j in range(len(labels)):
-        best, best_f1 = 0.5, -1.0
-        for t in grid:
-            pred = proba[:, j] >= t
-            tp = np.sum(pred & (y_true[:, j] == 1))
-            fp = np.sum(pred & (y_true[:, j] == 0))
-            fn = np.sum(~pred & (y_true[:, j] == 1))
-            f1 = 2 * tp / max(2 * tp + fp + fn, 1)
-            if f1 > best_f1 + 1e-9 or (abs(f1 - best_f1) <= 1e-9 and abs(t - 0.5) < abs(best - 0.5)):
-                best, best_f1 = float(t), f1
-        values.append(best)
-    return Thresholds(labels, tuple(values), band)
+    return Thresholds(labels, tuple(best_threshold(y_true[:, j], proba[:, j])[0] for j in range(len(labels))), band)
+
+
+def best_threshold(y_true: np.ndarray, proba: np.ndarray) -> tuple[float, float]:
+    """For one label: the threshold on the grid 0.05, 0.075, ..., 0.95 that maximises
+    F1, and that F1 (ties go to the threshold nearest 0.5)."""
+    best, best_f1 = 0.5, -1.0
+    for t in np.round(np.arange(0.05, 0.951, 0.025), 3):
+        pred = proba >= t
+        tp = np.sum(pred & (y_true == 1))
+        fp = np.sum(pred & (y_true == 0))
+        fn = np.sum(~pred & (y_true == 1))
+        f1 = 2 * tp / max(2 * tp + fp + fn, 1)
+        if f1 > best_f1 + 1e-9 or (abs(f1 - best_f1) <= 1e-9 and abs(t - 0.5) < abs(best - 0.5)):
+            best, best_f1 = float(t), f1
+    return best, float(best_f1)
 
 
 def tune_review_bands(y_true: np.ndarray, proba: np.ndarray, thresholds: Thresholds, max_accuracy: float = 0.75,
