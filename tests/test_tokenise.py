@@ -63,7 +63,9 @@ def test_lemma_index_matches_spacy_lookups_data():
 
 
 def test_cache_friendly_tokenizer_gives_spacys_tokens(nlp):
-    """Without the whitespace rules the tokenizer caches multi-line text, with the same tokens."""
+    """The tokenizer that caches (no whitespace rules, whole words as token_match, its
+    own join pass) gives spaCy's tokens on every corpus text, also with PDF-like single
+    line breaks."""
     import spacy
 
     from samspil.corpus import read_all
@@ -71,8 +73,48 @@ def test_cache_friendly_tokenizer_gives_spacys_tokens(nlp):
     stock = spacy.blank("da")
     add_abbreviations(stock, ABBREVIATIONS)
     assert "\n" in stock.tokenizer.rules and "\n" not in nlp.tokenizer.rules
-    texts = [d["text"] for d in read_all()[::5]]
+    assert "kr." in stock.tokenizer.rules and "kr." not in nlp.tokenizer.rules
+    texts = [d["text"] for d in read_all()[::3]]
     texts += [t.replace("\n\n", "\n") for t in texts[:50]]  # single line breaks, as PDF text has
     for text in texts:
         for _ in range(2):  # the second pass reads the cache
             assert [(t.text, t.whitespace_) for t in nlp.tokenizer(text)] == [(t.text, t.whitespace_) for t in stock.tokenizer(text)]
+
+
+def test_cache_friendly_tokenizer_on_generated_text(nlp):
+    """Every special case of the Danish tokenizer, with brackets, punctuation, slashes
+    and every kind of whitespace around it, tokenises as spaCy's own tokenizer does."""
+    import random
+
+    import spacy
+
+    stock = spacy.blank("da")
+    add_abbreviations(stock, ABBREVIATIONS)
+    words = sorted(stock.tokenizer.rules) + ["kommunen", "s", "kr", "3", "2019", "Mbit/s", "https://x.dk/a.b", "m/k", "2.000", "§", "18,5"] * 20
+    rng = random.Random(7)
+    for _ in range(3000):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            w = rng.choice(words)
+            if rng.random() < 0.2:
+                w = rng.choice("([\"§'") + w
+            if rng.random() < 0.3:
+                w += rng.choice([".", ",", ")", ";", ":", "?", ".)", ").", "'", "-"])
+            if rng.random() < 0.05:
+                w += rng.choice("/-–") + rng.choice(words)
+            parts += [w, rng.choice([" ", " ", "\n", "\n\n", "  ", "\t", "\xa0"])]
+        text = "".join(parts)
+        for _ in range(2):
+            assert [(t.text, t.whitespace_) for t in nlp.tokenizer(text)] == [(t.text, t.whitespace_) for t in stock.tokenizer(text)], text
+
+
+def test_whole_words_keep_their_norm(nlp):
+    import spacy
+
+    stock = spacy.blank("da")
+    add_abbreviations(stock, ABBREVIATIONS)
+    text = "Mødet 3. apr. kostede 200 kr. pr. deltager (jf. bilag 2)."
+    doc = nlp.tokenizer(text)
+    assert [t.text for t in doc] == ["Mødet", "3.", "apr.", "kostede", "200", "kr.", "pr.", "deltager", "(", "jf.", "bilag", "2", ")", "."]
+    assert [t.norm_ for t in doc] == [t.norm_ for t in stock.tokenizer(text)]
+    assert doc[2].norm_ == "april"

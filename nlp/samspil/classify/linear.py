@@ -204,6 +204,20 @@ def _ragged_arange(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 _PAIR = 1 << 31
 
 
+def _run_starts(sorted_values: np.ndarray) -> np.ndarray:
+    """Positions where a new value starts in a sorted array."""
+    new = np.empty(len(sorted_values), bool)
+    new[:1] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=new[1:])
+    return np.flatnonzero(new)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by sorting (NumPy 2's hash-based unique is far slower here)."""
+    values = np.sort(values)
+    return values[_run_starts(values)]
+
+
 class _TypeTable:
     """Growing arrays of per-word-type sums, indexed by a slot per type hash, so that a
     document's types are gathered with one fancy index instead of a loop."""
@@ -312,6 +326,7 @@ class LinearModel:
         self._w = np.ascontiguousarray(self._coef_t * self.idf.astype(np.float32)[:, None])
         self._q = (self.idf.astype(np.float32) ** 2)
         self._type_table = _TypeTable(len(self.labels))
+        self._local_id = np.zeros(len(self.vocab), np.int64)  # scratch: a document's features, renumbered
 
     # -- scoring -----------------------------------------------------------
     def tfidf(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -397,38 +412,51 @@ class LinearModel:
 
     def _exact(self, table: TokenTable, inverse, offsets, lens, flat_all, bigram_pos, bigram_cols, groups) -> np.ndarray:
         """Probabilities of runs of sentences from their feature counts (TF-IDF as in
-        training), computed for all runs at once: words are counted per type and run,
-        then expanded into the types' features."""
-        n_groups, n_feat, n_types = len(groups), len(self.vocab), len(offsets)
+        training), computed for all runs at once.
+
+        The document's features are renumbered 0..n (``local``); every occurrence of a
+        feature in a run gives one key ``run * n + feature``; sorted, the keys fall in
+        runs of equal keys whose lengths are the counts. Then sublinear TF times IDF,
+        the runs' norms, and one matrix product with the local rows of the coefficients.
+        (``np.sort`` and run lengths, not ``np.unique``: NumPy 2's ``unique`` hashes
+        and is ten times slower on these arrays.)
+        """
+        n_groups = len(groups)
         sentence = table.sentence
         first = np.fromiter((g[0] for g in groups), dtype=np.int64, count=n_groups)
         last = np.fromiter((g[1] for g in groups), dtype=np.int64, count=n_groups)
         tok_lo, tok_hi = np.searchsorted(sentence, first), np.searchsorted(sentence, last)
-        take = _ragged_arange(tok_lo, tok_hi - tok_lo)
-        type_keys, type_counts = np.unique(np.repeat(np.arange(n_groups), tok_hi - tok_lo) * n_types + inverse[take], return_counts=True)
-        group_of, type_of = np.divmod(type_keys, n_types)
-        n_feats = lens[type_of]
-        feats = flat_all[_ragged_arange(offsets[type_of], n_feats)]
-        keys = np.repeat(group_of, n_feats) * n_feat + feats
-        weights = np.repeat(type_counts, n_feats)
+        feats = flat_all[_ragged_arange(offsets, lens)]
+        local = _sorted_unique(np.concatenate([feats, bigram_cols]))
+        n_local = len(local)
+        self._local_id[local] = np.arange(n_local)
+        type_feats = self._local_id[feats]
+        type_start = np.cumsum(lens) - lens
+        key_type = np.int32 if n_groups * n_local < 2**31 else np.int64
+        run_base = np.arange(n_groups, dtype=key_type) * key_type(n_local)
+        span = tok_hi - tok_lo
+        typ = inverse[_ragged_arange(tok_lo, span)]
+        k = lens[typ]
+        keys = np.repeat(np.repeat(run_base, span), k) + type_feats[_ragged_arange(type_start[typ], k)].astype(key_type)
         if len(bigram_pos):
-            big_lo, big_hi = np.searchsorted(bigram_pos, tok_lo), np.searchsorted(bigram_pos, tok_hi)
-            pick = _ragged_arange(big_lo, big_hi - big_lo)
-            keys = np.concatenate([keys, np.repeat(np.arange(n_groups), big_hi - big_lo) * n_feat + bigram_cols[pick]])
-            weights = np.concatenate([weights, np.ones(len(pick), np.int64)])
-        keys, where = np.unique(keys, return_inverse=True)
-        group, col = np.divmod(keys, n_feat)
-        value = np.bincount(where, weights).astype(np.float32)
+            b_lo, b_hi = np.searchsorted(bigram_pos, tok_lo), np.searchsorted(bigram_pos, tok_hi)
+            pick = _ragged_arange(b_lo, b_hi - b_lo)
+            keys = np.concatenate([keys, np.repeat(run_base, b_hi - b_lo) + self._local_id[bigram_cols[pick]].astype(key_type)])
+        keys.sort()
+        starts = _run_starts(keys)
+        present = keys[starts]
+        value = np.diff(np.append(starts, len(keys))).astype(np.float32)
         if self.config.sublinear_tf:
             value = np.log(value) + np.float32(1.0)
-        value *= self.idf[col]
-        norms = np.sqrt(np.bincount(group, value * value, minlength=n_groups)).astype(np.float32)
-        norms[norms == 0] = 1.0
-        decision = np.zeros((n_groups, len(self.labels)), dtype=np.float32)
-        if len(keys):
-            present = np.flatnonzero(np.bincount(group, minlength=n_groups))
-            decision[present] = np.add.reduceat(self._coef_t[col] * value[:, None], np.searchsorted(group, present), axis=0)
-        decision = decision / norms[:, None] + self.intercept
+        value *= self.idf[local][present % n_local]
+        first_key = np.searchsorted(present, run_base)
+        filled = np.diff(np.append(first_key, len(present))) > 0
+        norms = np.ones(n_groups, np.float32)
+        if len(present):
+            norms[filled] = np.sqrt(np.add.reduceat(value * value, first_key[filled]))
+        dense = np.zeros(n_groups * n_local, np.float32)
+        dense[present] = value
+        decision = (dense.reshape(n_groups, n_local) @ self._coef_t[local]) / norms[:, None] + self.intercept
         return sigmoid(-(self.platt_a * decision + self.platt_b))
 
     def passage_proba(self, sums_a: np.ndarray, sums_q: np.ndarray) -> np.ndarray:
