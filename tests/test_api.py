@@ -75,6 +75,8 @@ def test_pipeline_saves_and_loads_with_spacy(tmp_path):
     nlp = samspil.pipeline()
     nlp.to_disk(tmp_path / "pipe")
     again = spacy.load(tmp_path / "pipe")
+    assert type(again.tokenizer) is type(nlp.tokenizer) and again.config["nlp"]["tokenizer"]["@tokenizers"] == "samspil.Tokenizer.v1"
+    assert [t.text for t in again.tokenizer("Pris 200 kr. pr. md. (jf. bilag 2).")] == [t.text for t in nlp.tokenizer("Pris 200 kr. pr. md. (jf. bilag 2).")]
     doc = again("Vi stiller gymnastiksalen gratis til rådighed for foreningen.")
     assert doc._.forms == nlp("Vi stiller gymnastiksalen gratis til rådighed for foreningen.")._.forms
 

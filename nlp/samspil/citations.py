@@ -475,14 +475,16 @@ def find_reference_section(text: str) -> tuple[int, int] | None:
     The last heading wins: a table of contents may name "Litteratur" early on.
     """
     last = None
-    for m in _HEADING.finditer(text):
-        last = m
-    if last is None:
+    folded = text.casefold()
+    if _holds_any(folded, _HEADING_WORDS):
+        for m in _HEADING.finditer(text):
+            last = m
+    if last is None and _holds_any(folded, _INLINE_HEADING_WORDS):
         # "Kilder: KL (2018): Frivillighed i kommunerne ...": the heading and the first entry on one line
         for m in _INLINE_HEADING.finditer(text):
             if split_reference_entries(text, m.end(), len(text)):
                 last = m
-    if last is None:
+    if last is None and _holds_any(folded, _WEAK_HEADING_WORDS):
         # "Læs mere", "Se også", "Baggrund", "Vi har brugt følgende kilder:" head other
         # things as often as sources: such a line heads the list only when an entry starts
         # on the next line and an entry carries a year (or it is a list of several).
@@ -494,6 +496,18 @@ def find_reference_section(text: str) -> tuple[int, int] | None:
     if last is None:
         return None
     return last.end(), len(text)
+
+
+# Words one of which each heading pattern needs (case-folded): a text without any of
+# them is not searched with the pattern, which tries every position of the text.
+_HEADING_WORDS = ("kilde", "litteratur", "referen", "bibliogra", "sources", "works cited", "henvisning", "baggrundsmateriale", "literature")
+_INLINE_HEADING_WORDS = ("kilde", "litteratur", "referen")
+_WEAK_HEADING_WORDS = ("læs", "mere viden", "se også", "baggrund", "dokumentation", "links", "inspiration", "kilde", "tallene",
+                       "litteratur", "materialet", "henvisning")
+
+
+def _holds_any(folded: str, words: tuple[str, ...]) -> bool:
+    return any(w in folded for w in words)
 
 
 _INLINE_HEADING = re.compile(r"^[ \t]*(?:Kilder?|Litteratur|Referencer?|Kildeliste)[ \t]*:[ \t]+(?=\S)", re.MULTILINE)

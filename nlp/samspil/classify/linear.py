@@ -220,7 +220,12 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
 
 class _TypeTable:
     """Growing arrays of per-word-type sums, indexed by a slot per type hash, so that a
-    document's types are gathered with one fancy index instead of a loop."""
+    document's types are gathered with one fancy index instead of a loop.
+
+    Slots are looked up with ``searchsorted`` in a sorted copy of the known hashes;
+    types added since that copy was made are looked up in :attr:`slot` (a dict), and
+    the copy is rebuilt when they grow to an eighth of it.
+    """
 
     def __init__(self, n_labels: int, capacity: int = 4096) -> None:
         self.n_labels = n_labels
@@ -237,6 +242,27 @@ class _TypeTable:
         self.length = np.zeros(cap, np.int64)
         self.flat = np.zeros(cap * 16, np.int64)
         self._used = 0
+        self._sorted_hashes = np.zeros(0, np.uint64)
+        self._sorted_slots = np.zeros(0, np.int64)
+
+    def lookup(self, hashes: np.ndarray) -> np.ndarray:
+        """The slots of the (unique) ``hashes``, -1 for a type not in the table."""
+        known = self._sorted_hashes
+        if len(self.slot) - len(known) > max(256, len(known) // 8):
+            known = self._sorted_hashes = np.fromiter(self.slot, np.uint64, len(self.slot))
+            order = np.argsort(known)
+            known = self._sorted_hashes = known[order]
+            self._sorted_slots = np.fromiter(self.slot.values(), np.int64, len(self.slot))[order]
+        slots = np.full(len(hashes), -1, np.int64)
+        if len(known):
+            pos = np.minimum(np.searchsorted(known, hashes), len(known) - 1)
+            hit = known[pos] == hashes
+            slots[hit] = self._sorted_slots[pos[hit]]
+        if len(self.slot) > len(known):
+            get = self.slot.get
+            for i in np.flatnonzero(slots < 0).tolist():
+                slots[i] = get(int(hashes[i]), -1)
+        return slots
 
     def add(self, h: int, idx: np.ndarray, a: np.ndarray, q: float, lemma: int) -> int:
         i = len(self.slot)
@@ -327,6 +353,13 @@ class LinearModel:
         self._q = (self.idf.astype(np.float32) ** 2)
         self._type_table = _TypeTable(len(self.labels))
         self._local_id = np.zeros(len(self.vocab), np.int64)  # scratch: a document's features, renumbered
+        # Run scoring gathers the rows of a document's features; in order of document
+        # frequency (IDF) the common ones lie together and stay in the CPU cache.
+        order = np.argsort(self.idf, kind="stable")
+        self._rank = np.empty(len(order), np.int64)
+        self._rank[order] = np.arange(len(order))
+        self._ranked_idf = np.ascontiguousarray(self.idf[order].astype(np.float32))
+        self._ranked_coef_t = np.ascontiguousarray(self._coef_t[order])
 
     # -- scoring -----------------------------------------------------------
     def tfidf(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -359,22 +392,24 @@ class LinearModel:
         decision = np.asarray(x @ self._coef_t.astype(np.float64)) + self.intercept
         return sigmoid(-(self.platt_a * decision + self.platt_b)).astype(np.float32)
 
-    def _types(self, hashes: list[int], strings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Per word type: the sum of ``idf * coef`` and of ``idf**2`` over its features,
-        its lemma id (for bigrams), and its feature indices (``offsets``, ``lengths``
-        into the flat array of :attr:`_type_table`)."""
+    def _types(self, hashes: np.ndarray, strings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per word type (``hashes``: unique lower-case hashes): the sum of ``idf * coef``
+        and of ``idf**2`` over its features, its lemma id (for bigrams), and its feature
+        indices in IDF order (``offsets``, ``lengths`` into the flat array of
+        :attr:`_type_table`; see :attr:`_rank`)."""
         table = self._type_table
-        slots = [table.slot.get(h, -1) for h in hashes]
-        if -1 in slots:
-            if len(table.slot) + len(hashes) > self.config.max_cache:
+        slots = table.lookup(hashes)
+        missing = np.flatnonzero(slots < 0)
+        if len(missing):
+            if len(table.slot) + len(missing) > self.config.max_cache:
                 table.clear()
-                slots = [-1] * len(hashes)
-            for i, h in enumerate(hashes):
-                if slots[i] < 0:
-                    idx, lemma_id = self.featurizer._type(h, strings)
-                    slots[i] = table.add(h, idx, self._w[idx].sum(axis=0), float(self._q[idx].sum()), lemma_id)
-        s = np.asarray(slots, dtype=np.int64)
-        return table.a[s], table.q[s], table.lemma[s], table.offset[s], table.length[s], table.flat
+                slots[:] = -1
+                missing = np.arange(len(hashes))
+            for i in missing.tolist():
+                h = int(hashes[i])
+                idx, lemma_id = self.featurizer._type(h, strings)
+                slots[i] = table.add(h, self._rank[idx], self._w[idx].sum(axis=0), float(self._q[idx].sum()), lemma_id)
+        return table.a[slots], table.q[slots], table.lemma[slots], table.offset[slots], table.length[slots], table.flat
 
     def score_doc(self, doc) -> SentenceScores:
         """Score the document and its windows (exactly as in training) and its sentences
@@ -385,7 +420,7 @@ class LinearModel:
             empty = self.proba_from_counts(sparse.csr_matrix((1, len(self.vocab)), dtype=np.float32))[0]
             return SentenceScores(table.spans, np.tile(empty, (n, 1)), empty)
         uniq, inverse = np.unique(table.lowers, return_inverse=True)
-        a, q, lem, offsets, lens, flat_all = self._types(uniq.tolist(), doc.vocab.strings)
+        a, q, lem, offsets, lens, flat_all = self._types(uniq, doc.vocab.strings)
         tok_a, tok_q = a[inverse], q[inverse]
         # Bigrams: a feature of the second word of each known pair within a sentence.
         bigram_pos, bigram_cols = self.featurizer.bigrams(table.sentence, lem[inverse])
@@ -404,7 +439,7 @@ class LinearModel:
         weight = np.asarray(self.window_weight, dtype=np.float32)
         if weight.max() > 0 and sum(words) > 1.5 * self.config.window_words:
             groups += windows(words, self.config.window_words)
-        proba = self._exact(table, inverse, offsets, lens, flat_all, bigram_pos, bigram_cols, groups)
+        proba = self._exact(table, inverse, offsets, lens, flat_all, bigram_pos, self._rank[bigram_cols], groups)
         doc_proba = proba[0]
         if len(groups) > 1:
             doc_proba = np.maximum(doc_proba, weight * proba[1:].max(axis=0))
@@ -414,7 +449,8 @@ class LinearModel:
         """Probabilities of runs of sentences from their feature counts (TF-IDF as in
         training), computed for all runs at once.
 
-        The document's features are renumbered 0..n (``local``); every occurrence of a
+        Features are numbered in IDF order (:attr:`_rank`); the document's are
+        renumbered 0..n (``local``); every occurrence of a
         feature in a run gives one key ``run * n + feature``; sorted, the keys fall in
         runs of equal keys whose lengths are the counts. Then sublinear TF times IDF,
         the runs' norms, and one matrix product with the local rows of the coefficients.
@@ -448,7 +484,7 @@ class LinearModel:
         value = np.diff(np.append(starts, len(keys))).astype(np.float32)
         if self.config.sublinear_tf:
             value = np.log(value) + np.float32(1.0)
-        value *= self.idf[local][present % n_local]
+        value *= self._ranked_idf[local][present % n_local]
         first_key = np.searchsorted(present, run_base)
         filled = np.diff(np.append(first_key, len(present))) > 0
         norms = np.ones(n_groups, np.float32)
@@ -456,7 +492,7 @@ class LinearModel:
             norms[filled] = np.sqrt(np.add.reduceat(value * value, first_key[filled]))
         dense = np.zeros(n_groups * n_local, np.float32)
         dense[present] = value
-        decision = (dense.reshape(n_groups, n_local) @ self._coef_t[local]) / norms[:, None] + self.intercept
+        decision = (dense.reshape(n_groups, n_local) @ self._ranked_coef_t[local]) / norms[:, None] + self.intercept
         return sigmoid(-(self.platt_a * decision + self.platt_b))
 
     def passage_proba(self, sums_a: np.ndarray, sums_q: np.ndarray) -> np.ndarray:
