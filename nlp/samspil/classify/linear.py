@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from spacy.strings import hash_string
 
 from ..errors import ModelError
 from ..records import LABELS
@@ -138,15 +139,27 @@ class Featurizer:
         self._bigram_cols = np.array([i for _, i in pairs], dtype=np.int64)
         self._cache: dict[int, tuple[np.ndarray, int]] = {}
 
+    def type_features(self, hashes: Sequence[int], strings) -> tuple[list[list[int]], list[int]]:
+        """Feature indices and lemma id (-1: none) of word types, by lower-case hash;
+        the lemmas of all of them looked up at once."""
+        forms = [_word_form(strings[h]) for h in hashes]
+        index = lemma_index()
+        found = index.ids(np.fromiter((hash_string(f) for f in forms), np.uint64, len(forms))).tolist()
+        get = self.index.get
+        feats, lemma_ids = [], []
+        for form, i in zip(forms, found):
+            lemma = form if i < 0 else index.lemmas[i]
+            feats.append([j for j in map(get, type_feature_names(form, lemma, self.config)) if j is not None])
+            lemma_ids.append(self.lemma_ids.get(lemma, -1))
+        return feats, lemma_ids
+
     def _type(self, h: int, strings) -> tuple[np.ndarray, int]:
         hit = self._cache.get(h)
         if hit is None:
             if len(self._cache) >= self.config.max_cache:
                 self._cache.clear()
-            form = _word_form(strings[h])
-            lemma = lemma_index().lemma(form)
-            idx = [self.index[n] for n in type_feature_names(form, lemma, self.config) if n in self.index]
-            hit = (np.asarray(idx, dtype=np.int64), self.lemma_ids.get(lemma, -1))
+            (idx,), (lemma_id,) = self.type_features([h], strings)
+            hit = (np.asarray(idx, dtype=np.int64), lemma_id)
             self._cache[h] = hit
         return hit
 
@@ -264,23 +277,26 @@ class _TypeTable:
                 slots[i] = get(int(hashes[i]), -1)
         return slots
 
-    def add(self, h: int, idx: np.ndarray, a: np.ndarray, q: float, lemma: int) -> int:
-        i = len(self.slot)
-        if i == len(self.q):
+    def add_many(self, hashes: list[int], flat: np.ndarray, lengths: np.ndarray, a: np.ndarray, q: np.ndarray, lemma: np.ndarray) -> np.ndarray:
+        """Add types (``flat``: their feature indices one after the other); their slots."""
+        first, n = len(self.slot), len(hashes)
+        while first + n > len(self.q):
             for name in ("a", "q", "lemma", "offset", "length"):
                 old = getattr(self, name)
-                new = np.zeros((2 * len(old), *old.shape[1:]), old.dtype)
-                new[: len(old)] = old
-                setattr(self, name, new)
-        if self._used + len(idx) > len(self.flat):
-            new = np.zeros(max(2 * len(self.flat), self._used + len(idx)), np.int64)
-            new[: self._used] = self.flat[: self._used]
-            self.flat = new
-        self.flat[self._used : self._used + len(idx)] = idx
-        self.a[i], self.q[i], self.lemma[i], self.offset[i], self.length[i] = a, q, lemma, self._used, len(idx)
-        self._used += len(idx)
-        self.slot[h] = i
-        return i
+                grown = np.zeros((2 * len(old), *old.shape[1:]), old.dtype)
+                grown[: len(old)] = old
+                setattr(self, name, grown)
+        if self._used + len(flat) > len(self.flat):
+            grown = np.zeros(max(2 * len(self.flat), self._used + len(flat)), np.int64)
+            grown[: self._used] = self.flat[: self._used]
+            self.flat = grown
+        self.flat[self._used : self._used + len(flat)] = flat
+        slots = np.arange(first, first + n)
+        self.a[slots], self.q[slots], self.lemma[slots], self.length[slots] = a, q, lemma, lengths
+        self.offset[slots] = self._used + np.cumsum(lengths) - lengths
+        self._used += len(flat)
+        self.slot.update(zip(hashes, slots.tolist()))
+        return slots
 
 
 def doc_feature_names(doc, config: FeatureConfig) -> set[str]:
@@ -405,10 +421,18 @@ class LinearModel:
                 table.clear()
                 slots[:] = -1
                 missing = np.arange(len(hashes))
-            for i in missing.tolist():
-                h = int(hashes[i])
-                idx, lemma_id = self.featurizer._type(h, strings)
-                slots[i] = table.add(h, self._rank[idx], self._w[idx].sum(axis=0), float(self._q[idx].sum()), lemma_id)
+            new = hashes[missing].tolist()
+            feats, lemma_ids = self.featurizer.type_features(new, strings)
+            lens = np.fromiter(map(len, feats), np.int64, len(feats))
+            flat = np.fromiter((j for f in feats for j in f), np.int64, int(lens.sum()))
+            a = np.zeros((len(new), len(self.labels)), np.float32)
+            q = np.zeros(len(new), np.float32)
+            has = lens > 0
+            at = (np.cumsum(lens) - lens)[has]
+            if len(at):
+                a[has] = np.add.reduceat(self._w[flat], at, axis=0)
+                q[has] = np.add.reduceat(self._q[flat], at)
+            slots[missing] = table.add_many(new, self._rank[flat], lens, a, q, np.asarray(lemma_ids, np.int64))
         return table.a[slots], table.q[slots], table.lemma[slots], table.offset[slots], table.length[slots], table.flat
 
     def score_doc(self, doc) -> SentenceScores:
