@@ -2,8 +2,9 @@
 calibrated logistic regression per label, scored on sentences, windows and the whole text.
 
 The whole document and its windows are scored exactly as in training (sublinear
-TF times IDF, L2 normalised), all in one pass over arrays: words are counted per
-word type and window, then expanded into the types' cached feature indices. The
+TF times IDF, L2 normalised), all in one pass over arrays: the words of every window
+are expanded into their types' cached feature indices and the features counted by
+sorting (see :meth:`LinearModel._exact`). The
 sentences, which only rank evidence, are scored from cached per-type sums: per word
 type the sums of ``idf * coef`` and of ``idf**2`` over its features, and a
 sentence's score is ``(sum of idf * coef) / sqrt(sum of idf**2)`` over its words,
