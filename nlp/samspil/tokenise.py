@@ -266,9 +266,12 @@ def cache_friendly(tokenizer) -> CachingTokenizer:
         if norm is not None and norm != word:
             tokenizer.vocab[word].norm_ = norm
     words = frozenset(whole)
+    # Each of these setters makes spaCy rebuild its special cases; with none while the
+    # matching functions change, only the last one does work, and with both in place.
+    tokenizer.rules = {}
     tokenizer.token_match = WholeWord(words, tokenizer.token_match)
     tokenizer.suffix_search = SuffixUnlessWhole(words, tokenizer.suffix_search)
-    tokenizer.rules = {k: v for k, v in rules.items() if k not in spaces and k not in whole}  # after the two above: spaCy rebuilds its matcher with them
+    tokenizer.rules = {k: v for k, v in rules.items() if k not in spaces and k not in whole}
     tokenizer.max_cache_size = max(tokenizer.max_cache_size, TOKENIZER_CACHE)
     return CachingTokenizer(tokenizer, {w: p for w, p in pieces.items() if len(p) > 1})
 
