@@ -235,15 +235,18 @@ def cache_friendly(tokenizer) -> CachingTokenizer:
       as the special cases but which does not stop caching; where a special case
       would have ended the affix search after a prefix, :class:`SuffixUnlessWhole`
       keeps the suffix search from cutting the word; their norms move to the
-      vocabulary's lexemes, so ``token.norm_`` is unchanged too;
+      vocabulary's lexemes, so ``token.norm_`` of "apr." is "april" as before (now
+      also where a special case would not have applied, after an infix);
     - spaCy's last pass, which joins the pieces of a special case that infixes had
       cut ("Mbit/s." -> "Mbit", "/", "s", "." -> ... "s."), is done for those words
       by :class:`CachingTokenizer`.
 
     The special cases that split or start with a prefix character (emoticons such
     as "(:", "i." -> "i", ".") stay special cases. Tests compare the tokens with
-    spaCy's own tokenizer on the whole corpus and on generated strings; tokenising
-    the corpus is about three times faster.
+    spaCy's own tokenizer on the whole corpus and on generated strings; they differ
+    only on strings that run abbreviations together without spaces (one in 100,000
+    generated ones, such as "m/k.Tdl."). Tokenising the corpus is 4.5 times faster
+    than with spaCy's stock Danish tokenizer.
     """
     from spacy.symbols import NORM, ORTH
     from spacy.tokenizer import Tokenizer
