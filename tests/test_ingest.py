@@ -5,6 +5,7 @@ import pytest
 
 from samspil import errors
 from samspil.ingest import IngestLimits, decode_text, iter_files, read_bytes, read_document
+from samspil.normalise import normalise_text
 from samspil.testing import (
     make_blank_pdf,
     make_docx,
@@ -66,6 +67,54 @@ def test_docx_paragraphs_and_tables(tmp_path):
     text = read_document(p).text
     assert "Samarbejdsaftale mellem kommunen og foreningen." in text
     assert "År\tTilskud" in text and "2025\t40.000 kr." in text
+
+
+def test_docx_written_by_word_library_reads_as_python_docx_reads_it(tmp_path):
+    """samspil parses only word/document.xml; the text is what python-docx's whole
+    Document gives: styled headings, runs, line breaks, tabs, a table with merged cells."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Referat af mødet i Frivilligrådet", level=1)
+    para = d.add_paragraph("Rådet drøftede ")
+    para.add_run("frivillighedspolitikken").bold = True
+    para.add_run(" og partnerskabsaftalen.\tBilag 2")
+    para.add_run().add_break()
+    para.add_run("Næste møde: 3. marts.")
+    table = d.add_table(rows=3, cols=3)
+    for r, row in enumerate([["Forening", "Tilskud", "Lokaler"], ["Idrætsforeningen", "40.000 kr.", "Hal 2"], ["Spejderne", "12.000 kr.", "Hal 2"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    table.cell(1, 2).merge(table.cell(2, 2))
+    d.add_paragraph("Beslutning: Godkendt.")
+    p = tmp_path / "referat.docx"
+    d.save(p)
+    whole = docx.Document(p)
+    expected = []
+    for block in whole.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            expected.append(docx.text.paragraph.Paragraph(block, whole).text)
+        elif tag == "tbl":
+            for row in docx.table.Table(block, whole).rows:
+                cells = []
+                for cell in row.cells:
+                    if not cells or cell.text != cells[-1]:
+                        cells.append(cell.text)
+                expected.append("\t".join(cells))
+    text = read_document(p).text
+    assert text == normalise_text("\n".join(expected))
+    assert "Referat af mødet i Frivilligrådet" in text and "Idrætsforeningen\t40.000 kr.\tHal 2" in text
+
+
+def test_docx_without_body(tmp_path):
+    import zipfile
+
+    p = tmp_path / "tom.docx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
+    _raises(p, errors.CorruptFileError, "body")
 
 
 def test_odt(tmp_path):
