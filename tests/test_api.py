@@ -81,6 +81,22 @@ def test_pipeline_saves_and_loads_with_spacy(tmp_path):
     assert doc._.forms == nlp("Vi stiller gymnastiksalen gratis til rådighed for foreningen.")._.forms
 
 
+def test_pipeline_pickles_and_pipes_on_two_processes():
+    """spaCy's nlp.pipe(n_process=...) and multiprocessing pickle the pipeline; the
+    tokenizer comes back as samspil's, on the unpickled vocabulary."""
+    import pickle
+
+    from samspil.tokenise import make_danish
+
+    nlp = make_danish()
+    again = pickle.loads(pickle.dumps(nlp))
+    text = "Pris 200 kr. pr. md. (jf. bilag 2), 100 Mbit/s."
+    assert type(again.tokenizer) is type(nlp.tokenizer) and again.tokenizer.vocab is again.vocab
+    assert [t.text for t in again(text)] == [t.text for t in nlp(text)]
+    docs = list(nlp.pipe([text, "Vi mødes kl. 10 i salen."] * 4, n_process=2, batch_size=2))
+    assert [[t.text for t in d] for d in docs[:2]] == [[t.text for t in nlp(text)], ["Vi", "mødes", "kl.", "10", "i", "salen", "."]]
+
+
 def test_public_api_is_small_and_typed():
     assert (Path(samspil.__file__).parent / "py.typed").is_file()
     for name in samspil.__all__:

@@ -205,11 +205,21 @@ def create_tokenizer():
     (:func:`cache_friendly`). Registered, so a saved samspil pipeline loads with it."""
 
     def make(nlp: Language) -> CachingTokenizer:
-        tokenizer = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        add_abbreviations(tokenizer, ABBREVIATIONS)
-        return cache_friendly(tokenizer)
+        return danish_tokenizer(nlp.vocab)
 
     return make
+
+
+def danish_tokenizer(vocab) -> CachingTokenizer:
+    """samspil's tokenizer on ``vocab``: spaCy's Danish defaults, samspil's
+    abbreviations, :func:`cache_friendly`."""
+    from types import SimpleNamespace
+
+    from spacy.lang.da import Danish
+
+    base = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(SimpleNamespace(vocab=vocab, Defaults=Danish.Defaults))
+    add_abbreviations(base, ABBREVIATIONS)
+    return cache_friendly(base)
 
 
 #: Chunks the tokenizer remembers (spaCy's default is 10,000; a batch over an archive
@@ -334,7 +344,13 @@ class CachingTokenizer:
             yield self(text)
 
     def __getattr__(self, name: str):
+        if name == "inner":  # not set yet (while unpickling)
+            raise AttributeError(name)
         return getattr(self.inner, name)
+
+    def __reduce__(self):
+        # Pickled (spaCy's nlp.pipe(n_process=...), multiprocessing) as what it is built from.
+        return (danish_tokenizer, (self.vocab,))
 
     # A saved pipeline names this tokenizer in its config (:data:`TOKENIZER`), which
     # rebuilds it whole; there is nothing else to save.
