@@ -142,8 +142,12 @@ class LemmaIndex:
         return np.where(self.form_hashes[pos] == hashes, self.lemma_ids[pos], -1)
 
     def lemma(self, form: str) -> str:
-        i = int(self.ids(np.array([hash_string(form)], dtype=np.uint64))[0])
-        return form if i < 0 else self.lemmas[i]
+        return self.lemmas_of([form])[0]
+
+    def lemmas_of(self, forms: list[str]) -> list[str]:
+        """The lemma of each form (the form itself where the table has none), looked up at once."""
+        found = self.ids(np.fromiter((hash_string(f) for f in forms), np.uint64, len(forms))).tolist()
+        return [form if i < 0 else self.lemmas[i] for form, i in zip(forms, found)]
 
 
 @functools.lru_cache(maxsize=1)

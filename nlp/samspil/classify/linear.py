@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from spacy.strings import hash_string
 
 from ..errors import ModelError
 from ..records import LABELS
@@ -144,12 +143,9 @@ class Featurizer:
         """Feature indices and lemma id (-1: none) of word types, by lower-case hash;
         the lemmas of all of them looked up at once."""
         forms = [_word_form(strings[h]) for h in hashes]
-        index = lemma_index()
-        found = index.ids(np.fromiter((hash_string(f) for f in forms), np.uint64, len(forms))).tolist()
         get = self.index.get
         feats, lemma_ids = [], []
-        for form, i in zip(forms, found):
-            lemma = form if i < 0 else index.lemmas[i]
+        for form, lemma in zip(forms, lemma_index().lemmas_of(forms)):
             feats.append([j for j in map(get, type_feature_names(form, lemma, self.config)) if j is not None])
             lemma_ids.append(self.lemma_ids.get(lemma, -1))
         return feats, lemma_ids
@@ -263,9 +259,9 @@ class _TypeTable:
         """The slots of the (unique) ``hashes``, -1 for a type not in the table."""
         known = self._sorted_hashes
         if len(self.slot) - len(known) > max(256, len(known) // 8):
-            known = self._sorted_hashes = np.fromiter(self.slot, np.uint64, len(self.slot))
-            order = np.argsort(known)
-            known = self._sorted_hashes = known[order]
+            all_hashes = np.fromiter(self.slot, np.uint64, len(self.slot))
+            order = np.argsort(all_hashes)
+            known = self._sorted_hashes = all_hashes[order]
             self._sorted_slots = np.fromiter(self.slot.values(), np.int64, len(self.slot))[order]
         slots = np.full(len(hashes), -1, np.int64)
         if len(known):
