@@ -1060,6 +1060,7 @@ def find_references(text: str) -> list[Reference]:
 # ------------------------------------------------------------------ linking
 
 
+@functools.lru_cache(maxsize=65536)
 def fold_name(name: str) -> str:
     """Fold a name for matching: case, æ/ae, ø/oe, å/aa and diacritics ignored.
 
@@ -1074,6 +1075,7 @@ def fold_name(name: str) -> str:
 _LOOSE = (("aa", "a"), ("å", "a"), ("ø", "o"), ("oe", "o"), ("æ", "a"), ("ae", "a"), ("ü", "u"), ("ue", "u"), ("ö", "o"), ("ä", "a"))
 
 
+@functools.lru_cache(maxsize=65536)
 def loose_name(name: str) -> str:
     """A looser key than :func:`fold_name`, for names spelt without Danish letters:
     "Sorensen" and "Sørensen", "Mueller" and "Müller", "Aagaard" and "Ågaard" meet."""
