@@ -24,8 +24,8 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "nlp"))
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
 import numpy as np  # noqa: E402
-from check_raw import read_raw  # noqa: E402
 
+from check_raw import read_raw  # noqa: E402
 from samspil.classify.linear import fit_linear  # noqa: E402
 from samspil.corpus import label_matrix, read_split  # noqa: E402
 from samspil.records import LABELS  # noqa: E402
