@@ -88,3 +88,21 @@ def test_development_batches_stay_out_of_test(tmp_path):
     test_ids = [d["id"] for d in read_split("test", tmp_path)]
     assert test_ids and not any(i.startswith("vy-") for i in test_ids)
     assert any(d["id"].startswith("vy-") for d in read_split("dev", tmp_path))
+
+
+def test_relabel_raw_file_keeps_the_first_annotation(tmp_path):
+    from samspil.corpus import read_raw_file, relabel_raw_file
+
+    head = {"id": "x-0001", "genre": "notat", "side": "kommune", "provenance": {"modelled_on": None, "basis": "test"},
+            "trends": [], "forms": ["grants"], "citations": [], "references": []}
+    p = tmp_path / "x-0001.md"
+    p.write_text(json.dumps(head) + "\n---\nKommunen giver foreningen et tilskud og låner den salen.", encoding="utf-8")
+    assert not relabel_raw_file(p, {"grants"}, review="same")
+    assert relabel_raw_file(p, {"premises", "grants", "marketisation"}, review={"added": ["premises"]})
+    meta, text = read_raw_file(p)
+    assert (meta["trends"], meta["forms"]) == (["marketisation"], ["premises", "grants"])
+    assert meta["first_annotation"] == {"trends": [], "forms": ["grants"]} and meta["review"] == {"added": ["premises"]}
+    assert text == "Kommunen giver foreningen et tilskud og låner den salen."
+    assert relabel_raw_file(p, {"grants"}) and read_raw_file(p)[0]["first_annotation"] == {"trends": [], "forms": ["grants"]}
+    with pytest.raises(ValueError, match="taxonomy"):
+        relabel_raw_file(p, {"tilskud"})

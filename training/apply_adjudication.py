@@ -10,6 +10,7 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "nlp"))
+from samspil.corpus import read_raw_file, relabel_raw_file  # noqa: E402
 from samspil.records import FORMS, TRENDS  # noqa: E402
 
 
@@ -21,23 +22,14 @@ def main() -> None:
             decisions[d["id"]] = d
     changed = 0
     for path in sorted(pathlib.Path("corpus/raw").glob("*/*.md")):
-        raw = path.read_text(encoding="utf-8")
-        head, sep, text = raw.partition("\n---\n")
-        meta = json.loads(head)
+        meta, _ = read_raw_file(path)
         d = decisions.get(meta["id"])
         if d is None:
             continue
-        trends = [t for t in TRENDS if t in d["trends"]]
-        forms = [f for f in FORMS if f in d["forms"]]
         unknown = set(d["trends"]) - set(TRENDS) | set(d["forms"]) - set(FORMS)
         if unknown:
             raise SystemExit(f"{meta['id']}: adjudication uses unknown ids {sorted(unknown)}")
-        if (set(trends), set(forms)) != (set(meta["trends"]), set(meta["forms"])):
-            meta.setdefault("first_annotation", {"trends": meta["trends"], "forms": meta["forms"]})
-            meta["trends"], meta["forms"] = trends, forms
-            meta["adjudication"] = d.get("reason", "")
-            path.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + sep + text, encoding="utf-8")
-            changed += 1
+        changed += relabel_raw_file(path, set(d["trends"]) | set(d["forms"]), adjudication=d.get("reason", ""))
     print(f"{len(decisions)} adjudicated documents, {changed} raw files changed")
 
 

@@ -19,6 +19,7 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "nlp"))
+from samspil.corpus import read_raw_file, relabel_raw_file  # noqa: E402
 from samspil.records import FORMS, TRENDS  # noqa: E402
 
 
@@ -39,31 +40,21 @@ def main() -> None:
         raise SystemExit(f"{len(missing)} flagged documents have no review yet, e.g. {missing[:5]}")
     added = removed = changed_docs = 0
     for path in sorted(pathlib.Path("corpus/raw").glob("*/*.md")):
-        raw = path.read_text(encoding="utf-8")
-        head, sep, text = raw.partition("\n---\n")
-        meta = json.loads(head)
+        meta, _ = read_raw_file(path)
         flagged = flags.get(meta["id"])
         if not flagged:
             continue
         second = set(reviews[meta["id"]]["trends"]) | set(reviews[meta["id"]]["forms"])
         labels = set(meta["trends"]) | set(meta["forms"])
-        new = set(labels)
-        for lab in flagged:
-            if lab in second:
-                new.add(lab)
-            else:
-                new.discard(lab)
+        new = (labels - set(flagged)) | (second & set(flagged))
         if new == labels:
             continue
         changed_docs += 1
         added += len(new - labels)
         removed += len(labels - new)
-        meta.setdefault("first_annotation", {"trends": meta["trends"], "forms": meta["forms"]})
-        meta["trends"] = [t for t in TRENDS if t in new]
-        meta["forms"] = [f for f in FORMS if f in new]
-        meta["review"] = {"added": sorted(new - labels), "removed": sorted(labels - new), "note": reviews[meta["id"]].get("note", "")}
         if not args.dry_run:
-            path.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + sep + text, encoding="utf-8")
+            review = {"added": sorted(new - labels), "removed": sorted(labels - new), "note": reviews[meta["id"]].get("note", "")}
+            relabel_raw_file(path, new, review=review)
     print(f"{len(flags)} reviewed documents, {sum(map(len, flags.values()))} flagged labels: {changed_docs} documents changed, {added} labels added, {removed} removed" + (" (dry run)" if args.dry_run else ""))
 
 

@@ -1,12 +1,13 @@
 """Select train and dev documents whose labels a model trained without them disputes,
 for a blind second annotation (corpus/annotation/review/).
 
-Every document of train, dev and the raw batches not yet compiled is scored by a model
-that did not see it (5-fold cross-validation, linear backend, documents only). A
+Every document of train, dev and the raw batches not yet compiled into a split is
+scored by a model that did not see it (5-fold cross-validation, linear backend,
+documents only). A
 (document, label) pair is flagged when that out-of-fold probability is at least HIGH
 while the label is absent, or at most LOW while it is present. Documents that were
-already double annotated (corpus/annotation/second/) are left out. The test split is
-never read.
+already double annotated (corpus/annotation/second/) are left out. Of the test split
+only the ids are read, to keep its documents out.
 
 Usage: python training/flag_for_review.py [--high 0.8] [--low 0.2] [--out corpus/annotation/review-flags.json]
 Writes the flagged pairs with their probabilities and, with --texts DIR, the flagged
@@ -23,13 +24,11 @@ from dataclasses import replace
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "nlp"))
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
-import numpy as np  # noqa: E402
 
 from check_raw import read_raw  # noqa: E402
-from samspil.classify.linear import fit_linear  # noqa: E402
 from samspil.corpus import label_matrix, read_split  # noqa: E402
 from samspil.records import LABELS  # noqa: E402
-from samspil.trainer import linear_params_from_file, parse_texts  # noqa: E402
+from samspil.trainer import linear_params_from_file, out_of_fold_proba, parse_texts  # noqa: E402
 
 
 def main() -> None:
@@ -42,23 +41,16 @@ def main() -> None:
     args = ap.parse_args()
     params = replace(linear_params_from_file("training/configs/linear.json"), passage_rounds=0)
     reviewable = read_split("train") + read_split("dev")
-    known = {d["id"] for d in reviewable}
+    compiled = {d["id"] for d in reviewable} | {d["id"] for d in read_split("test")}  # test ids only, to leave them out
     extra = []
     for p in sorted(pathlib.Path("corpus/raw").glob("*/*.md")):
         meta, text = read_raw(p)
-        if meta["id"] not in known and p.parent.name.startswith("klass-"):
+        if meta["id"] not in compiled:
             extra.append({"id": meta["id"], "text": text, "trends": meta["trends"], "forms": meta["forms"]})
     docs = reviewable + extra
-    parsed = parse_texts([d["text"] for d in docs])
     y = label_matrix(docs)
-    fold = np.random.default_rng(args.seed).permutation(len(docs)) % 5
-    oof = np.zeros(y.shape, np.float32)
-    for k in range(5):
-        fit, held = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-        m = fit_linear([parsed[i] for i in fit], y[fit], LABELS, params)
-        m.config = replace(m.config, window_words=40)
-        m.window_weight = 0.9
-        oof[held] = m.predict_proba_docs([parsed[i] for i in held])
+    window = (40, 0.9)
+    oof = out_of_fold_proba(parse_texts([d["text"] for d in docs]), y, LABELS, params, [window], seed=args.seed)[window]
     second = {q.stem for q in pathlib.Path("corpus/annotation/second").glob("*.json")}
     flags = {}
     for i, d in enumerate(reviewable):

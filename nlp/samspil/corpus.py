@@ -116,6 +116,27 @@ def read_raw_file(path: Path) -> tuple[dict[str, Any], str]:
     return json.loads(head), text
 
 
+def relabel_raw_file(path: Path, labels: set[str], **why: Any) -> bool:
+    """Give a raw corpus file new labels (taxonomy ids, trends and forms together).
+
+    The first annotation stays in the header under ``first_annotation`` and ``why``
+    (the reason for the change) is added beside it. Returns False, writing nothing,
+    when the labels are the file's already.
+    """
+    unknown = set(labels) - set(LABELS)
+    if unknown:
+        raise ValueError(f"{path}: expected taxonomy ids, got {sorted(unknown)}")
+    meta, text = read_raw_file(path)
+    if set(labels) == set(meta["trends"]) | set(meta["forms"]):
+        return False
+    meta.setdefault("first_annotation", {"trends": meta["trends"], "forms": meta["forms"]})
+    meta["trends"] = [t for t in TRENDS if t in labels]
+    meta["forms"] = [f for f in FORMS if f in labels]
+    meta.update(why)
+    path.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n---\n" + text, encoding="utf-8")
+    return True
+
+
 def locate_spans(text: str, items: list[dict[str, Any]], what: str, doc_id: str) -> list[dict[str, Any]]:
     """Give each item ``start``/``end``: the first occurrence of its text after the previous one."""
     out, pos = [], 0
