@@ -106,8 +106,10 @@ def pdfium_alone(paths: list[Path]) -> float:
     return len(paths) / best_of(run)
 
 
-def end_to_end_one_process(paths: list[Path]) -> float:
-    """Read, extract, classify and serialise every file in this process (model loaded before)."""
+def end_to_end_one_process(paths: list[Path], one_at_a_time: bool = False) -> float:
+    """Read, extract, classify and serialise every file in this process (model loaded
+    before): with ``Classifier.classify_many`` (stage by stage over batches of documents),
+    or with ``one_at_a_time`` one ``Classifier.classify`` call per file."""
     from samspil.write import to_json_line
 
     clf = samspil.load()
@@ -116,8 +118,9 @@ def end_to_end_one_process(paths: list[Path]) -> float:
     sink = open(os.devnull, "w", encoding="utf-8")
 
     def run():
-        for p in paths:
-            sink.write(to_json_line(clf.classify(p)) + "\n")
+        results = (clf.classify(p) for p in paths) if one_at_a_time else clf.classify_many(paths)
+        for r in results:
+            sink.write(to_json_line(r) + "\n")
 
     return len(paths) / best_of(run)
 
@@ -208,12 +211,14 @@ def main() -> None:
         "tokenizer_alone_docs_per_s": round(tokenizer_alone(files["txt"]), 1),
         "samspil_tokenizer_alone_docs_per_s": round(samspil_tokenizer_alone(files["txt"]), 1),
         "end_to_end_one_process_docs_per_s": round(end_to_end_one_process(files["txt"]), 1),
+        "end_to_end_one_at_a_time_docs_per_s": round(end_to_end_one_process(files["txt"], one_at_a_time=True), 1),
         "batch_1_worker_docs_per_s": round(batch_rate(files["txt"], 1, "txt"), 1),
         f"batch_{workers}_workers_docs_per_s": round(batch_rate(files["txt"], workers, "txt"), 1),
     }
     r["pdf"] = {
         "pdfium_alone_docs_per_s": round(pdfium_alone(files["pdf"]), 1),
         "end_to_end_one_process_docs_per_s": round(end_to_end_one_process(files["pdf"]), 1),
+        "end_to_end_one_at_a_time_docs_per_s": round(end_to_end_one_process(files["pdf"], one_at_a_time=True), 1),
         "batch_1_worker_docs_per_s": round(batch_rate(files["pdf"], 1, "pdf"), 1),
         f"batch_{workers}_workers_docs_per_s": round(batch_rate(files["pdf"], workers, "pdf"), 1),
     }

@@ -13,8 +13,10 @@ from spacy.tokens import Doc
 
 from .citations import extract_citations, reference_regions
 from .records import FORMS, TRENDS, Span
-from .tokenise import doc_text
+from .tokenise import doc_text, pipe_in_batches
 
+#: ``doc.user_data`` key of the reference lists' ``(start, end)`` (set by the citation extractor).
+REGIONS_KEY = "samspil.reference_regions"
 EXTENSIONS = ("trends", "forms", "scores", "evidence", "needs_review", "citations", "references")
 
 
@@ -34,10 +36,16 @@ class CitationExtractor:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        citations, references = extract_citations(doc_text(doc))
+        text = doc_text(doc)
+        citations, references = extract_citations(text)
         doc._.citations = tuple(citations)
         doc._.references = tuple(references)
+        # for the classifier's evidence (found by extract_citations, so no second search)
+        doc.user_data[REGIONS_KEY] = tuple(reference_regions(text)) if references else ()
         return doc
+
+    def pipe(self, docs, batch_size: int = 128):
+        return pipe_in_batches(self, docs, batch_size)
 
 
 def select_evidence(text: str, spans, proba: np.ndarray, threshold: float, k: int = 3,
@@ -118,13 +126,18 @@ class LabelClassifier:
             text = doc_text(doc)
             # sentences in a reference list are no evidence (text after a list that the
             # running text goes on from is)
-            exclude = tuple(reference_regions(text)) if refs else ()
+            exclude = doc.user_data.get(REGIONS_KEY)
+            if exclude is None:
+                exclude = tuple(reference_regions(text)) if refs else ()
             words = sentence_words(text, scored.spans)
             for j, lab in enumerate(labels):
                 if predicted[j]:
                     evidence[lab] = select_evidence(text, scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence, words, exclude)
         doc._.evidence = evidence
         return doc
+
+    def pipe(self, docs, batch_size: int = 128):
+        return pipe_in_batches(self, docs, batch_size)
 
     def to_disk(self, path, *, exclude=()) -> None:
         if self.model is not None:

@@ -6,7 +6,7 @@ from . import _light  # noqa: F401  (first: keeps thinc from importing torch)
 # isort: on
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from spacy.language import Language
@@ -69,6 +69,12 @@ def doc_to_result(doc: Doc, path: str, language: str | None) -> Result:
     )
 
 
+#: Documents per batch in :meth:`Classifier.classify_many` and :meth:`Classifier.classify_documents`,
+#: and the most characters a batch holds (a few long documents make a batch of their own).
+BATCH_SIZE = 64
+BATCH_CHARS = 4_000_000
+
+
 class Classifier:
     """Classifies documents: trends, collaboration forms, evidence, citations.
 
@@ -102,11 +108,22 @@ class Classifier:
             return Document(path="<text>", text=item)
         raise TypeError(f"expected a str, a path or a Document, got {type(item).__name__}")
 
+    def _make_doc(self, text: str) -> Doc:
+        doc = self.nlp.make_doc(text)
+        doc.user_data[TEXT_KEY] = text  # spaCy would rebuild it token by token
+        return doc
+
     def classify_document(self, document: Document) -> Result:
         language = detect_language(document.text)
-        doc = self.nlp.make_doc(document.text)
-        doc.user_data[TEXT_KEY] = document.text  # spaCy would rebuild it token by token
-        return doc_to_result(self.nlp(doc), document.path, language)
+        return doc_to_result(self.nlp(self._make_doc(document.text)), document.path, language)
+
+    def classify_documents(self, documents: Sequence[Document], batch_size: int = BATCH_SIZE) -> list[Result]:
+        """Classify documents one stage at a time over batches (``nlp.pipe``): the same
+        Results as :meth:`classify_document` on each, faster over many documents,
+        because each stage's tables stay in the CPU cache for a whole batch."""
+        languages = [detect_language(d.text) for d in documents]
+        docs = self.nlp.pipe((self._make_doc(d.text) for d in documents), batch_size=batch_size)
+        return [doc_to_result(doc, d.path, lang) for doc, d, lang in zip(docs, documents, languages)]
 
     def classify(self, text_or_path: TextOrPath) -> Result:
         """Classify one document.
@@ -147,8 +164,8 @@ class Classifier:
         others go on.
         """
         if n_process <= 1:
-            for item in items:
-                yield self._safe(item)
+            for chunk in _chunks(items, BATCH_SIZE, BATCH_CHARS, self._safe_read):
+                yield from self._classify_chunk(chunk)
             return
         import multiprocessing as mp
 
@@ -160,7 +177,47 @@ class Classifier:
         try:
             return self.classify(item)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the others
-            return Result.failure(str(item) if isinstance(item, (str, os.PathLike)) else "<text>", exc)
+            return Result.failure(_name(item), exc)
+
+    def _safe_read(self, item: TextOrPath) -> Document | Result:
+        """The Document of ``item``, or the Result that says why it cannot be read."""
+        try:
+            return self.read(item)
+        except IngestError as exc:
+            return Result.failure(exc.path, exc)
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the others
+            return Result.failure(_name(item), exc)
+
+    def _classify_chunk(self, chunk: list[Document | Result]) -> list[Result]:
+        """Results for a chunk of read documents (and read failures), in order."""
+        documents = [d for d in chunk if isinstance(d, Document)]
+        try:
+            done = iter(self.classify_documents(documents))
+        except Exception:  # noqa: BLE001 - then one by one, so only the bad document fails
+            done = iter([self._safe(d) for d in documents])
+        return [next(done) if isinstance(d, Document) else d for d in chunk]
+
+
+def _chunks(items: Iterable, size: int, max_chars: int, read) -> Iterator[list]:
+    """``read(item)`` for each item, in lists of at most ``size`` items and ``max_chars``
+    characters of text (a list is closed when it reaches either)."""
+    chunk: list = []
+    chars = 0
+    for item in items:
+        read_item = read(item)
+        chunk.append(read_item)
+        chars += len(read_item.text) if isinstance(read_item, Document) else 0
+        if len(chunk) >= size or chars >= max_chars:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+def _name(item) -> str:
+    if isinstance(item, Document):
+        return item.path
+    return str(item) if isinstance(item, (str, os.PathLike)) else "<text>"
 
 
 def _portable(item: TextOrPath):

@@ -505,17 +505,19 @@ class LinearModel:
         value = np.diff(np.append(starts, len(keys))).astype(np.float32)
         if self.config.sublinear_tf:
             value = np.log(value) + np.float32(1.0)
-        col = present % n_local
-        value *= self._ranked_idf[local][col]
-        first_key = np.searchsorted(present, run_base)
-        filled = np.diff(np.append(first_key, len(present))) > 0
+        col = local[present % n_local].astype(np.int32)  # back to the model's (ranked) numbering
+        value *= self._ranked_idf[col]
+        indptr = np.append(np.searchsorted(present, run_base), len(present)).astype(np.int32)
+        first_key = indptr[:-1]
+        filled = np.diff(indptr) > 0
         norms = np.ones(n_groups, np.float32)
         if len(present):
             norms[filled] = np.sqrt(np.add.reduceat(value * value, first_key[filled]))
-        # A sparse product, single-threaded: a dense one calls BLAS, whose threads spin
-        # against the other batch workers' on a small machine.
-        counts = sparse.csr_matrix((value, col, np.append(first_key, len(present))), shape=(n_groups, n_local))
-        decision = np.asarray(counts @ self._ranked_coef_t[local]) / norms[:, None] + self.intercept
+        # A sparse product over all rows of the coefficients (it reads only the rows of
+        # the document's features, with no copy of them), single-threaded: a dense one
+        # calls BLAS, whose threads spin against the other batch workers' on a small machine.
+        counts = sparse.csr_matrix((value, col, indptr), shape=(n_groups, len(self._ranked_idf)))
+        decision = np.asarray(counts @ self._ranked_coef_t) / norms[:, None] + self.intercept
         return sigmoid(-(self.platt_a * decision + self.platt_b))
 
     def passage_proba(self, sums_a: np.ndarray, sums_q: np.ndarray) -> np.ndarray:
