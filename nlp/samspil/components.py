@@ -110,8 +110,20 @@ class LabelClassifier:
     def __call__(self, doc: Doc) -> Doc:
         if self.model is None:
             self._load("samspil-linear")
+        return self._set(doc, self.model.score_doc(doc))
+
+    def pipe(self, docs, batch_size: int = 128):
+        """The documents scored a batch at a time (:meth:`LinearModel.score_docs`)."""
+        from spacy.util import minibatch
+
+        if self.model is None:
+            self._load("samspil-linear")
+        for batch in minibatch(docs, size=batch_size):
+            yield from [self._set(doc, scored) for doc, scored in zip(batch, self.model.score_docs(batch))]
+
+    def _set(self, doc: Doc, scored) -> Doc:
+        """Labels, scores, review flags and evidence from the document's scores."""
         model = self.model
-        scored = model.score_doc(doc)
         proba = scored.doc
         predicted = model.thresholds.predict(proba)
         review = model.thresholds.review(proba)
@@ -135,9 +147,6 @@ class LabelClassifier:
                     evidence[lab] = select_evidence(text, scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence, words, exclude)
         doc._.evidence = evidence
         return doc
-
-    def pipe(self, docs, batch_size: int = 128):
-        return pipe_in_batches(self, docs, batch_size)
 
     def to_disk(self, path, *, exclude=()) -> None:
         if self.model is not None:

@@ -435,38 +435,72 @@ class LinearModel:
     def score_doc(self, doc) -> SentenceScores:
         """Score the document and its windows (exactly as in training) and its sentences
         (from per-type sums; see the module doc)."""
-        table = token_table(doc)
-        n, n_labels = len(table.spans), len(self.labels)
-        if len(table.lowers) == 0:
-            empty = self.proba_from_counts(sparse.csr_matrix((1, len(self.vocab)), dtype=np.float32))[0]
-            return SentenceScores(table.spans, np.tile(empty, (n, 1)), empty)
-        uniq, inverse = np.unique(table.lowers, return_inverse=True)
-        a, q, lem, offsets, lens, flat_all = self._types(uniq, doc.vocab.strings)
-        tok_a, tok_q = a[inverse], q[inverse]
-        # Bigrams: a feature of the second word of each known pair within a sentence.
-        bigram_pos, bigram_cols = self.featurizer.bigrams(table.sentence, lem[inverse])
-        tok_a[bigram_pos] += self._w[bigram_cols]
-        tok_q[bigram_pos] += self._q[bigram_cols]
-        # Sentences: from the sums over their words (evidence only ranks them).
-        sent_a = np.zeros((n, n_labels), np.float32)
-        sent_q = np.zeros(n, np.float32)
-        present, starts = np.unique(table.sentence, return_index=True)
-        sent_a[present] = np.add.reduceat(tok_a, starts, axis=0)
-        sent_q[present] = np.add.reduceat(tok_q, starts)
-        sent_proba = self.passage_proba(sent_a, sent_q)
-        # The document and its windows, exactly as training scores a text.
-        words = table.words_per_sentence.tolist()
-        groups = [(0, n)]
-        weight = np.asarray(self.window_weight, dtype=np.float32)
-        if weight.max() > 0 and sum(words) > 1.5 * self.config.window_words:
-            groups += windows(words, self.config.window_words)
-        proba = self._exact(table, inverse, offsets, lens, flat_all, bigram_pos, self._rank[bigram_cols], groups)
-        doc_proba = proba[0]
-        if len(groups) > 1:
-            doc_proba = np.maximum(doc_proba, weight * proba[1:].max(axis=0))
-        return SentenceScores(table.spans, sent_proba, doc_proba)
+        return self.score_docs([doc])[0]
 
-    def _exact(self, table: TokenTable, inverse, offsets, lens, flat_all, bigram_pos, bigram_cols, groups) -> np.ndarray:
+    def score_docs(self, docs: Sequence) -> list[SentenceScores]:
+        """:meth:`score_doc` of several documents, computed together: their words are put
+        one after the other (sentences and windows numbered through), so that each step
+        is one pass over arrays for a batch instead of one per document. (A batch is a
+        run of documents that share one vocabulary, in which their word hashes resolve.)"""
+        out: list[SentenceScores] = []
+        i = 0
+        while i < len(docs):
+            j = i + 1
+            while j < len(docs) and docs[j].vocab is docs[i].vocab:
+                j += 1
+            out += self._score_batch(docs[i:j])
+            i = j
+        return out
+
+    def _score_batch(self, docs: Sequence) -> list[SentenceScores]:
+        tables = [token_table(doc) for doc in docs]
+        n_labels = len(self.labels)
+        n_sent = [len(t.spans) for t in tables]
+        base = np.cumsum([0, *n_sent]).tolist()
+        n = base[-1]
+        # The documents and their windows, as runs of sentences (numbered through).
+        weight = np.asarray(self.window_weight, dtype=np.float32)
+        groups: list[tuple[int, int]] = []
+        first_group = []
+        for t, b in zip(tables, base):
+            first_group.append(len(groups))
+            groups.append((b, b + len(t.spans)))
+            words = t.words_per_sentence.tolist()
+            if weight.max() > 0 and sum(words) > 1.5 * self.config.window_words:
+                groups += [(b + lo, b + hi) for lo, hi in windows(words, self.config.window_words)]
+        first_group.append(len(groups))
+        lowers = np.concatenate([t.lowers for t in tables]) if tables else np.zeros(0, np.uint64)
+        if len(lowers) == 0:
+            empty = self.proba_from_counts(sparse.csr_matrix((1, len(self.vocab)), dtype=np.float32))[0]
+            sent_proba, proba = np.tile(empty, (n, 1)), np.tile(empty, (len(groups), 1))
+        else:
+            sentence = np.concatenate([t.sentence + b for t, b in zip(tables, base)])
+            uniq, inverse = np.unique(lowers, return_inverse=True)
+            a, q, lem, offsets, lens, flat_all = self._types(uniq, docs[0].vocab.strings)
+            tok_a, tok_q = a[inverse], q[inverse]
+            # Bigrams: a feature of the second word of each known pair within a sentence.
+            bigram_pos, bigram_cols = self.featurizer.bigrams(sentence, lem[inverse])
+            tok_a[bigram_pos] += self._w[bigram_cols]
+            tok_q[bigram_pos] += self._q[bigram_cols]
+            # Sentences: from the sums over their words (evidence only ranks them).
+            sent_a = np.zeros((n, n_labels), np.float32)
+            sent_q = np.zeros(n, np.float32)
+            present, starts = np.unique(sentence, return_index=True)
+            sent_a[present] = np.add.reduceat(tok_a, starts, axis=0)
+            sent_q[present] = np.add.reduceat(tok_q, starts)
+            sent_proba = self.passage_proba(sent_a, sent_q)
+            # The documents and their windows, exactly as training scores a text.
+            proba = self._exact(sentence, inverse, offsets, lens, flat_all, bigram_pos, self._rank[bigram_cols], groups)
+        out = []
+        for i, t in enumerate(tables):
+            g0, g1 = first_group[i], first_group[i + 1]
+            doc_proba = proba[g0]
+            if g1 - g0 > 1:
+                doc_proba = np.maximum(doc_proba, weight * proba[g0 + 1 : g1].max(axis=0))
+            out.append(SentenceScores(t.spans, sent_proba[base[i] : base[i + 1]], doc_proba))
+        return out
+
+    def _exact(self, sentence: np.ndarray, inverse, offsets, lens, flat_all, bigram_pos, bigram_cols, groups) -> np.ndarray:
         """Probabilities of runs of sentences from their feature counts (TF-IDF as in
         training), computed for all runs at once.
 
@@ -479,7 +513,6 @@ class LinearModel:
         and is ten times slower on these arrays.)
         """
         n_groups = len(groups)
-        sentence = table.sentence
         first = np.fromiter((g[0] for g in groups), dtype=np.int64, count=n_groups)
         last = np.fromiter((g[1] for g in groups), dtype=np.int64, count=n_groups)
         tok_lo, tok_hi = np.searchsorted(sentence, first), np.searchsorted(sentence, last)
@@ -535,7 +568,8 @@ class LinearModel:
         return self.predict_proba_docs(list(nlp.pipe(texts, batch_size=16)))
 
     def predict_proba_docs(self, docs: Iterable) -> np.ndarray:
-        return np.vstack([self.score_doc(d).doc for d in docs]) if docs else np.zeros((0, len(self.labels)))
+        docs = list(docs)
+        return np.vstack([s.doc for s in self.score_docs(docs)]) if docs else np.zeros((0, len(self.labels)))
 
     # -- storage -----------------------------------------------------------
     def save(self, path: str | Path) -> None:
