@@ -50,6 +50,25 @@ def test_classify_many_streams_in_input_order(clf, tmp_path):
     assert [r.error is None for r in results] == [True, False, True, False, True]
 
 
+def test_classify_many_in_batches_matches_one_at_a_time(clf, tmp_path):
+    """classify_many runs the pipeline stage by stage over batches (nlp.pipe); every
+    Result is the one classify gives, a bad file among them included."""
+    from samspil.compose import BATCH_SIZE
+    from samspil.corpus import read_split
+
+    items = []
+    for i, d in enumerate(read_split("dev")[: BATCH_SIZE + 6]):
+        p = tmp_path / f"d{i:03d}.txt"
+        p.write_text(d["text"], encoding="utf-8")
+        items.append(p)
+    (tmp_path / "bad.txt").write_bytes(b"")
+    items.insert(7, tmp_path / "bad.txt")
+    many = [r.to_dict() for r in clf.classify_many(items)]
+    assert many == [clf.classify(p).to_dict() for p in items]
+    assert many[7]["error"] is not None and sum(r["error"] is None for r in many) == len(items) - 1
+    assert sum(bool(r["trends"] or r["forms"]) for r in many) > len(items) // 2
+
+
 def test_classify_many_in_two_processes_matches_one(clf, tmp_path):
     items = []
     for i in range(4):

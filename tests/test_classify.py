@@ -95,6 +95,22 @@ def test_sentences_scored_from_per_type_sums(model):
     np.testing.assert_allclose(scored.proba, model.passage_proba_from_counts(counts), atol=1e-5)
 
 
+def test_documents_scored_together_as_one_by_one(model):
+    """score_docs (a batch in one pass) gives each document what score_doc gives it:
+    long ones with windows, short ones, an empty one, one of only punctuation."""
+    nlp = make_danish(lemmas=False)
+    texts = [d["text"] for d in read_split("dev")[:12]]
+    texts[3:3] = ["", "… – !", "Kommunen giver tilskud til foreningen."]
+    docs = [nlp(t) for t in texts]
+    together = model.score_docs(docs)
+    assert len(together) == len(docs)
+    for doc, got in zip(docs, together):
+        alone = model.score_doc(doc)
+        assert got.spans == alone.spans
+        np.testing.assert_array_equal(got.doc, alone.doc)
+        np.testing.assert_array_equal(got.proba, alone.proba)
+
+
 def test_evidence_points_into_the_text(clf):
     text = "Referat.\n\nPunkt 1. Vejbelysning på Møllevej udskiftes.\n\nPunkt 2. Idrætsforeningen får lov til at låne skolens gymnastiksal gratis hver tirsdag.\n\nPunkt 3. Eventuelt."
     result = clf.classify(text)

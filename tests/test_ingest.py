@@ -181,6 +181,14 @@ def test_binary_file_named_txt(tmp_path):
     _raises(p, errors.BinaryFileError, "binary")
 
 
+def test_binary_file_with_many_nul_bytes_named_txt(tmp_path):
+    """A third NUL bytes looks like UTF-16 without a byte-order mark; decoded, it is
+    control characters, so binary (it was once classified as Vietnamese text)."""
+    p = tmp_path / "data.txt"
+    p.write_bytes(b"\x00\x01\x02" * 500)
+    _raises(p, errors.BinaryFileError, "binary")
+
+
 def test_unsupported_type(tmp_path):
     p = tmp_path / "program.exe"
     p.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00" * 100)

@@ -181,11 +181,53 @@ def process(clf, item: Item, data: bytes | None, error: BaseException | None = N
     """
     if data is None and error is None:
         data, error = read_safely(item, clf.limits)
-    doc_id, sha = content_id(item.path, data or b"")
     if error is not None:
         result = Result.failure(item.path, error)
     else:
         result = clf.classify_bytes(data, item.path)
+    return _row(item, data, result)
+
+
+def process_many(clf, tasks: list[tuple[Item, bytes | None]]) -> list[dict[str, Any]]:
+    """:func:`process` of several inputs, in order: those that can be read are classified
+    together (``Classifier.classify_documents``, one stage at a time over the batch)."""
+    from .ingest import read_bytes
+
+    read = []
+    for item, data in tasks:
+        error, document = None, None
+        if data is None:
+            data, error = read_safely(item, clf.limits)
+        if error is None:
+            try:
+                document = read_bytes(data, item.path, clf.limits)
+            except errors.IngestError as exc:
+                error = exc
+        read.append((item, data, error, document))
+    results = iter(clf.classify_documents([d for *_, d in read if d is not None]))
+    return [_row(item, data, next(results) if document is not None else Result.failure(item.path, error)) for item, data, error, document in read]
+
+
+def process_all(clf, tasks: list[tuple[Item, bytes | None]], process_fn=None) -> list[dict[str, Any]]:
+    """Rows of ``tasks``, in order: :func:`process_many`, or, where that fails (or a
+    ``process_fn`` is given), ``process_fn`` (default :func:`process`) one by one, so
+    that only a bad document gets an error row."""
+    if process_fn is None:
+        try:
+            return process_many(clf, tasks)
+        except Exception:  # noqa: BLE001 - then one by one below
+            pass
+    rows = []
+    for item, data in tasks:
+        try:
+            rows.append((process_fn or process)(clf, item, data))
+        except Exception as exc:  # noqa: BLE001 - any failure is that document's error row
+            rows.append(process(clf, item, data, exc))
+    return rows
+
+
+def _row(item: Item, data: bytes | None, result: Result) -> dict[str, Any]:
+    doc_id, sha = content_id(item.path, data or b"")
     row = result.to_dict()
     row.update(
         id=doc_id,
@@ -246,12 +288,20 @@ def _worker_main(model: str | None, limits: IngestLimits, conn, process_fn=None)
             return
         if task is None:
             return
-        key, item, data = task
-        try:
-            row = (process_fn or process)(clf, item, data)
-        except Exception as exc:  # noqa: BLE001 - any failure is that document's error row
-            row = process(clf, item, data, exc)
-        conn.send(("done", (key, *serialise(row))))
+        if process_fn is None:
+            rows = process_all(clf, [(item, data) for _, item, data in task])
+            for (key, _, _), row in zip(task, rows):
+                conn.send(("done", (key, *serialise(row))))
+            continue
+        for key, item, data in task:  # a replaced function (tests): row by row, as each is done
+            conn.send(("done", (key, *serialise(process_all(clf, [(item, data)], process_fn)[0]))))
+
+
+#: Documents a worker classifies together (stage by stage), and the most bytes of input
+#: such a batch holds. A crash or a kill loses at most the batches in flight; their rows
+#: were never written, so ``--resume`` does them again.
+BATCH = 32
+BATCH_BYTES = 8_000_000
 
 
 @dataclass
@@ -259,21 +309,23 @@ class _Worker:
     proc: Any
     conn: Any
     ready: bool = False
-    tasks: list[int] = field(default_factory=list)  # keys sent, in order; the first is being worked on
-    since: float = 0.0  # when the first task started
+    batches: list[list[int]] = field(default_factory=list)  # keys sent, batch by batch, in order; the first is being worked on
+    since: float = 0.0  # when the first batch started, or its last row came
 
 
 class _Pool:
     """Worker processes, each with its own pipe, and a watchdog.
 
-    The parent hands tasks to the workers and so always knows which document
-    each worker holds: a worker works through its tasks in order, and the parent
-    sends the next one before the current one is done (``depth`` tasks in flight
-    per worker) so that no worker waits for the parent between documents. A task
-    past the time limit, or a worker that dies (a crash in a parser, the
-    out-of-memory killer), becomes an error row for the document it was working
-    on; its queued tasks go back to the others, and a fresh worker takes its
-    place. One pipe per worker means a worker killed mid-message harms no other.
+    The parent hands batches of documents to the workers and so always knows which
+    documents each worker holds: a worker works through its batches in order, and
+    the parent sends the next one before the current one is done (``depth`` batches
+    in flight per worker) so that no worker waits for the parent. When a worker runs
+    past the time limit without a row, or dies (a crash in a parser, the
+    out-of-memory killer), a batch of one becomes an error row for its document; the
+    documents of a larger batch are each tried again alone (so the error row names
+    the document that caused it), its queued batches go back to the others, and a
+    fresh worker takes its place. One pipe per worker means a worker killed
+    mid-message harms no other.
     """
 
     depth = 2
@@ -294,18 +346,19 @@ class _Pool:
         return _Worker(p, parent)
 
     def idle(self) -> list[_Worker]:
-        """Workers that can take another task, the least busy first."""
-        return sorted((w for w in self.workers if w.ready and len(w.tasks) < self.depth), key=lambda w: len(w.tasks))
+        """Workers that can take another batch, the least busy first."""
+        return sorted((w for w in self.workers if w.ready and len(w.batches) < self.depth), key=lambda w: len(w.batches))
 
-    def submit(self, worker: _Worker, key: int, item: Item, data: bytes) -> None:
-        if not worker.tasks:
+    def submit(self, worker: _Worker, tasks: list[tuple[int, Item, bytes | None]]) -> None:
+        if not worker.batches:
             worker.since = time.monotonic()
-        worker.tasks.append(key)
-        worker.conn.send((key, item, data))
+        worker.batches.append([key for key, _, _ in tasks])
+        worker.conn.send(tasks)
 
     def poll(self, timeout: float = 0.2) -> list[tuple[str, Any]]:
-        """Events: ("done", (key, line, summary)), ("lost", (key, "timeout" | "died")) for the
-        document a worker was on, and ("retry", key) for the tasks queued behind it."""
+        """Events: ("done", (key, line, summary)); ("lost", (key, "timeout" | "died")) for the
+        document of a batch of one that a worker was on, ("alone", key) for each document
+        of a larger one; ("retry", key) for the documents queued behind it."""
         from multiprocessing.connection import wait
 
         events: list[tuple[str, Any]] = []
@@ -320,23 +373,29 @@ class _Pool:
                 if kind == "ready":
                     w.ready = True
                 else:
-                    if w.tasks and w.tasks[0] == payload[0]:
-                        w.tasks.pop(0)
+                    if w.batches and w.batches[0] and w.batches[0][0] == payload[0]:
+                        w.batches[0].pop(0)
+                        if not w.batches[0]:
+                            w.batches.pop(0)
                     w.since = time.monotonic()
                     events.append(("done", payload))
                 if not conn.poll():
                     break
         now = time.monotonic()
         for i, w in enumerate(self.workers):
-            timed_out = bool(w.tasks) and now - w.since > self.config.timeout_s
+            timed_out = bool(w.batches) and now - w.since > self.config.timeout_s
             if timed_out or not w.proc.is_alive():
                 if w.proc.is_alive():
                     w.proc.kill()
                 w.proc.join(5)
                 w.conn.close()
-                if w.tasks:
-                    events.append(("lost", (w.tasks[0], "timeout" if timed_out else "died")))
-                    events.extend(("retry", k) for k in w.tasks[1:])
+                if w.batches:
+                    first = w.batches[0]
+                    if len(first) == 1:
+                        events.append(("lost", (first[0], "timeout" if timed_out else "died")))
+                    else:
+                        events.extend(("alone", k) for k in first)
+                    events.extend(("retry", k) for batch in w.batches[1:] for k in batch)
                 self.workers[i] = self._spawn()
         return events
 
@@ -464,30 +523,41 @@ def _run_inline(paths, config: BatchConfig, done, emit, stats) -> None:
     from .compose import load
 
     clf = load(config.model, limits=config.limits)
+    batch: list[tuple[Item, bytes | None]] = []
+
+    def flush() -> None:
+        for row in process_all(clf, batch):
+            emit(*serialise(row))
+        batch.clear()
+
     for entry, data, error in _prepared(paths, config, done, stats):
         if isinstance(entry, Result):
             key = (entry.path, _EMPTY_SHA)
             if key not in done:
                 emit(*serialise(_walk_error_row(entry)))
             continue
-        try:
-            row = process(clf, entry, data, error)
-        except Exception as exc:  # noqa: BLE001
-            row = process(clf, entry, data, exc)
-        emit(*serialise(row))
+        if error is not None:
+            emit(*serialise(process(None, entry, data, error)))
+            continue
+        batch.append((entry, data))
+        if len(batch) >= BATCH or sum(item.size for item, _ in batch) >= BATCH_BYTES:
+            flush()
+    if batch:
+        flush()
 
 
 def _run_pool(paths, config: BatchConfig, done, emit, stats, process_fn=None) -> None:
     pool = _Pool(config.workers, config, process_fn)
     pending: dict[int, tuple[Item, bytes]] = {}
     backlog: list[tuple[int, Item, bytes]] = []
+    alone: list[tuple[int, Item, bytes]] = []  # documents of a lost batch, each tried by itself
     key = 0
     try:
         it = iter(_prepared(paths, config, done, stats))
         exhausted = False
         while not exhausted or pending:
-            # Keep a short backlog so an idle worker never waits for the walk.
-            while not exhausted and len(backlog) < config.workers * 2:
+            # Keep a backlog so an idle worker never waits for the walk.
+            while not exhausted and len(backlog) < config.workers * BATCH * 2:
                 try:
                     entry, data, error = next(it)
                 except StopIteration:
@@ -503,16 +573,18 @@ def _run_pool(paths, config: BatchConfig, done, emit, stats, process_fn=None) ->
                 key += 1
                 pending[key] = (entry, data)
                 backlog.append((key, entry, data))
-            while backlog:
+            while backlog or alone:
                 free = pool.idle()
                 if not free:
                     break
-                k, entry, data = backlog.pop(0)
-                pool.submit(free[0], k, entry, data)
+                pool.submit(free[0], [alone.pop(0)] if alone else _take_batch(backlog, config.workers))
             for kind, payload in pool.poll():
                 if kind == "retry":
                     if payload in pending:
                         backlog.insert(0, (payload, *pending[payload]))
+                elif kind == "alone":
+                    if payload in pending:
+                        alone.append((payload, *pending[payload]))
                 elif kind == "done":
                     k, line, summary = payload
                     if pending.pop(k, None) is not None:
@@ -528,6 +600,22 @@ def _run_pool(paths, config: BatchConfig, done, emit, stats, process_fn=None) ->
                         emit(*serialise(process(None, item, data, exc)))
     finally:
         pool.close()
+
+
+def _take_batch(backlog: list[tuple[int, Item, bytes | None]], workers: int) -> list[tuple[int, Item, bytes | None]]:
+    """The next batch from the front of ``backlog``: at most :data:`BATCH` documents and
+    :data:`BATCH_BYTES` bytes (at least one), and no more than a fair share of the backlog
+    between the workers, so that a short run still uses them all."""
+    n = max(1, min(BATCH, -(-len(backlog) // workers)))
+    size, taken = 0, 0
+    while taken < n:
+        size += backlog[taken][1].size
+        taken += 1
+        if size >= BATCH_BYTES:
+            break
+    batch = backlog[:taken]
+    del backlog[:taken]
+    return batch
 
 
 # ------------------------------------------------------------------ outputs and report
@@ -624,15 +712,21 @@ def _dask_partition(index: int, items: list[Item], config: BatchConfig, done: se
         _DASK_CLASSIFIER = load(config.model, limits=config.limits)
     out = Path(config.out_dir) / "parts"
     out.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows: list[dict[str, Any] | None] = []
+    tasks, slots = [], []
     for item in items:
         data, error = read_safely(item, config.limits)
         if (item.path, hashlib.sha256(data).hexdigest()) in done:
             continue
-        try:
+        if error is not None:
             rows.append(process(_DASK_CLASSIFIER, item, data, error))
-        except Exception as exc:  # noqa: BLE001
-            rows.append(process(_DASK_CLASSIFIER, item, data, exc))
+            continue
+        slots.append(len(rows))
+        rows.append(None)
+        tasks.append((item, data))
+    for i in range(0, len(tasks), BATCH):
+        for slot, row in zip(slots[i : i + BATCH], process_all(_DASK_CLASSIFIER, tasks[i : i + BATCH])):
+            rows[slot] = row
     stem = out / f"part-{index:05d}"
     tmp = stem.with_suffix(".jsonl.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:

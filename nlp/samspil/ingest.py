@@ -117,9 +117,11 @@ def decode_text(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
         encoding = "utf-16-le" if odd > even else "utf-16-be"
         try:
-            return data.decode(encoding), encoding
+            text = data.decode(encoding)
         except UnicodeDecodeError:
-            pass
+            text = None
+        if text is not None and not _mostly_control(text):  # binary bytes decode too
+            return text, encoding
     if _looks_binary(data):
         raise errors.BinaryFileError(name)
     try:
@@ -141,6 +143,14 @@ def decode_text(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
 #: Bytes that are not control characters (tab, line feed, form feed and carriage
 #: return count as text): deleting them leaves the control characters to count.
 _NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13))
+
+
+def _mostly_control(text: str) -> bool:
+    """Whether over 5 % of the first 4,096 characters are control characters (as
+    :func:`_looks_binary` counts them in bytes)."""
+    sample = text[:4096]
+    control = sum(1 for ch in sample if ch < " " and ch not in "\t\n\f\r")
+    return bool(sample) and control / len(sample) > 0.05
 
 
 def _looks_binary(data: bytes) -> bool:
