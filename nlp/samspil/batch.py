@@ -1,10 +1,13 @@
 """Batch runs over archives: folders and zip files, in parallel, resumable, loss-free.
 
 The local engine streams inputs to worker processes that each load the model
-once, writes every result to ``DIR/results.jsonl`` the moment it arrives (one
-line, flushed), and on ``resume`` skips every input whose path and content hash
-are already there. A document that runs past the time limit, or a worker that
-dies, becomes an error row and a fresh worker takes over. At the end the rows
+once and classify batches of up to :data:`BATCH` documents stage by stage, writes
+every result to ``DIR/results.jsonl`` the moment it arrives (one line, flushed),
+and on ``resume`` skips every input whose path and content hash are already there
+(a crash or a kill loses the batches in flight, which ``resume`` does again). A
+document that runs past the time limit, or a worker that dies, becomes an error row
+(the documents of a lost batch are tried again one by one to find which) and a
+fresh worker takes over. At the end the rows
 are converted to the requested format and summarised in ``report.html`` and
 ``summary.json``.
 
