@@ -111,6 +111,28 @@ def test_documents_scored_together_as_one_by_one(model):
         np.testing.assert_array_equal(got.proba, alone.proba)
 
 
+def test_long_runs_counted_piece_by_piece_score_the_same(model):
+    """Runs longer than chunk_tokens (the whole of a long document) are counted piece by
+    piece into a dense vector, shorter ones chunk by chunk: the scores do not change."""
+    nlp = make_danish(lemmas=False)
+    docs = [nlp(d["text"]) for d in read_split("dev")[:8]]
+    whole = model.score_docs(docs)
+    pieces = copy.copy(model)
+    pieces.chunk_tokens = 40
+    for a, b in zip(whole, pieces.score_docs(docs)):
+        np.testing.assert_array_equal(a.doc, b.doc)
+
+
+def test_text_longer_than_spacys_default_limit_is_classified(clf):
+    """spaCy's max_length (1,000,000 characters) guards its parser and NER; samspil's
+    limit is IngestLimits.max_chars (3,000,000), past which the Result says so."""
+    unit = "Foreningen låner gymnastiksalen gratis af kommunen hver tirsdag aften. "
+    result = clf.classify(unit * (1_100_000 // len(unit)))
+    assert result.error is None and "premises" in result.forms
+    too_long = clf.classify(unit * (3_100_000 // len(unit)))
+    assert too_long.error["type"] == "TextTooLongError" and "limit 3,000,000" in too_long.error["message"]
+
+
 def test_evidence_points_into_the_text(clf):
     text = "Referat.\n\nPunkt 1. Vejbelysning på Møllevej udskiftes.\n\nPunkt 2. Idrætsforeningen får lov til at låne skolens gymnastiksal gratis hver tirsdag.\n\nPunkt 3. Eventuelt."
     result = clf.classify(text)

@@ -189,6 +189,16 @@ def test_binary_file_with_many_nul_bytes_named_txt(tmp_path):
     _raises(p, errors.BinaryFileError, "binary")
 
 
+def test_text_longer_than_the_limit(tmp_path):
+    p = tmp_path / "kommuneplan.txt"
+    p.write_text("Kommunen og foreningerne samarbejder om hallen. " * 50, encoding="utf-8")
+    with pytest.raises(errors.TextTooLongError) as info:
+        read_document(p, IngestLimits(max_chars=1_000))
+    message = str(info.value)
+    assert str(p) in message and "2,399 characters, limit 1,000" in message and "--max-chars" in message
+    assert len(read_document(p, IngestLimits(max_chars=5_000)).text) == 2_399
+
+
 def test_unsupported_type(tmp_path):
     p = tmp_path / "program.exe"
     p.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00" * 100)

@@ -35,6 +35,7 @@ PathsArg = Annotated[list[str], typer.Argument(help="Files, folders (searched re
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of standard output.")]
 ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="Model name or directory (default: the shipped model).")]
 MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", help="Refuse files larger than this many bytes.")]
+MaxCharsOpt = Annotated[int, typer.Option("--max-chars", help="Refuse documents whose text is longer than this many characters.")]
 
 
 def _inputs(paths: list[str]):
@@ -63,6 +64,7 @@ def classify(
     out: OutOpt = None,
     model: ModelOpt = None,
     max_bytes: MaxBytesOpt = 50_000_000,
+    max_chars: MaxCharsOpt = 3_000_000,
 ) -> None:
     """Tag documents with trends and collaboration forms, with evidence and citations."""
     from pathlib import Path as _P
@@ -71,7 +73,7 @@ def classify(
     from .ingest import IngestLimits
     from .write import CsvWriter, format_summary, format_table, to_json_line
 
-    clf = load(model, limits=IngestLimits(max_bytes=max_bytes))
+    clf = load(model, limits=IngestLimits(max_bytes=max_bytes, max_chars=max_chars))
     fh, close = _open_out(out)
     writer = CsvWriter(fh) if format is OutputFormat.csv else None
     results = []
@@ -180,6 +182,7 @@ def batch(
     max_pdf_pages: Annotated[int, typer.Option("--max-pdf-pages")] = 2_000,
     max_unpacked_bytes: Annotated[int, typer.Option("--max-unpacked-bytes", help="Limit for .docx/.odt/.zip contents.")] = 200_000_000,
     max_ratio: Annotated[float, typer.Option("--max-ratio", help="Largest compression ratio accepted (zip bombs).")] = 200.0,
+    max_chars: MaxCharsOpt = 3_000_000,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds one document may take.")] = 120.0,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Progress bar (default: when a terminal).")] = None,
 ) -> None:
@@ -187,7 +190,7 @@ def batch(
     from .batch import BatchConfig, run_batch
     from .ingest import IngestLimits
 
-    limits = IngestLimits(max_bytes=max_bytes, max_pdf_pages=max_pdf_pages, max_unpacked_bytes=max_unpacked_bytes, max_ratio=max_ratio)
+    limits = IngestLimits(max_bytes=max_bytes, max_pdf_pages=max_pdf_pages, max_unpacked_bytes=max_unpacked_bytes, max_ratio=max_ratio, max_chars=max_chars)
     config = BatchConfig(out_dir=out, format=format.value, workers=workers, resume=resume, engine=engine.value, scheduler=scheduler,
                          model=model, limits=limits, timeout_s=timeout, progress=progress, force=force)
     try:

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from . import factories  # noqa: F401  (registers the components)
 from .errors import IngestError
-from .ingest import DEFAULT_LIMITS, IngestLimits, read_bytes, read_document
+from .ingest import DEFAULT_LIMITS, IngestLimits, check_length, read_bytes, read_document
 from .records import Document, Result
 from .tokenise import TEXT_KEY, doc_text, make_danish
 
@@ -36,6 +36,9 @@ def pipeline(model: str | os.PathLike[str] | None = None, citations: bool = True
     ['2019']
     """
     nlp = make_danish(lemmas=lemmas)
+    # spaCy's limit is for its parser and NER (about 1 GB per 100,000 characters); this
+    # pipeline takes about 100 MB per million and is bounded by IngestLimits.max_chars.
+    nlp.max_length = max(nlp.max_length, DEFAULT_LIMITS.max_chars)
     if citations:
         nlp.add_pipe("samspil/citations")
     if classifier:
@@ -84,6 +87,7 @@ class Classifier:
     def __init__(self, nlp: Language, limits: IngestLimits = DEFAULT_LIMITS, model: str | None = None) -> None:
         self.nlp = nlp
         self.limits = limits
+        nlp.max_length = max(nlp.max_length, limits.max_chars)  # the texts read() lets through
         self.model = model
 
     @property
@@ -99,12 +103,14 @@ class Classifier:
     def read(self, item: TextOrPath) -> Document:
         """Turn a path, a text or a Document into a Document (see :meth:`classify`)."""
         if isinstance(item, Document):
+            check_length(item.text, item.path, self.limits)
             return item
         if isinstance(item, os.PathLike):
             return read_document(item, self.limits)
         if isinstance(item, str):
             if "\n" not in item and len(item) < 4096 and os.path.isfile(item):
                 return read_document(item, self.limits)
+            check_length(item, "<text>", self.limits)
             return Document(path="<text>", text=item)
         raise TypeError(f"expected a str, a path or a Document, got {type(item).__name__}")
 

@@ -65,6 +65,11 @@ class FileTooLargeError(IngestError):
     advice = "Raise the limit (max_bytes / --max-bytes) if the file is trusted."
 
 
+class TextTooLongError(IngestError):
+    cause = "the document's text is longer than the limit"
+    advice = "Split the document, or raise the limit (max_chars / --max-chars): scoring takes about 100 MB per million characters."
+
+
 class ArchiveBombError(IngestError):
     cause = "the packed file expands beyond the limit (possible zip bomb)"
     advice = "Raise the limit (max_unpacked_bytes / max_ratio) if the file is trusted."

@@ -29,9 +29,10 @@ class IngestLimits:
     max_pdf_pages: int = 2_000
     max_unpacked_bytes: int = 200_000_000
     max_ratio: float = 200.0
+    max_chars: int = 3_000_000  # characters of extracted text (about 450,000 words)
 
     def __post_init__(self) -> None:
-        for name in ("max_bytes", "max_pdf_pages", "max_unpacked_bytes"):
+        for name in ("max_bytes", "max_pdf_pages", "max_unpacked_bytes", "max_chars"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"IngestLimits.{name} must be positive, got {getattr(self, name)}")
         if self.max_ratio <= 1:
@@ -85,7 +86,14 @@ def read_bytes(data: bytes, name: str, limits: IngestLimits = DEFAULT_LIMITS) ->
     doc = reader(data, name, limits)
     if not doc.text.strip():
         raise errors.EmptyFileError(name, "no text after extraction")
+    check_length(doc.text, name, limits)
     return doc
+
+
+def check_length(text: str, name: str, limits: IngestLimits = DEFAULT_LIMITS) -> None:
+    """Raise :class:`~samspil.errors.TextTooLongError` for a text over ``limits.max_chars``."""
+    if len(text) > limits.max_chars:
+        raise errors.TextTooLongError(name, f"{len(text):,} characters, limit {limits.max_chars:,}")
 
 
 # ---------------------------------------------------------------- plain text

@@ -334,6 +334,52 @@ def windows(sentence_words: Sequence[int], window_words: int) -> list[tuple[int,
     return bounds + [h for h in halves if h[1] > h[0]]
 
 
+class _Words:
+    """The words of a batch as local feature numbers, for :meth:`LinearModel._exact`:
+    each token's type (``inverse``), each type's features (``type_feats`` from
+    ``type_start``, ``lens`` of them), and the second words of known bigrams with the
+    bigrams' features."""
+
+    def __init__(self, inverse, lens, type_feats, type_start, bigram_pos, bigram_feats, n_local: int) -> None:
+        self.inverse, self.lens, self.type_feats, self.type_start = inverse, lens, type_feats, type_start
+        self.bigram_pos, self.bigram_feats, self.n_local = bigram_pos, bigram_feats, n_local
+
+    def sorted_counts(self, tok_lo: np.ndarray, tok_hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Feature counts of the runs ``[tok_lo, tok_hi)`` of tokens, by sorting keys
+        ``run * n_local + feature``: ``(feature, count, indptr)`` in CSR order."""
+        n_local = self.n_local
+        key_type = np.int32 if len(tok_lo) * n_local < 2**31 else np.int64
+        run_base = np.arange(len(tok_lo), dtype=key_type) * key_type(n_local)
+        span = tok_hi - tok_lo
+        typ = self.inverse[_ragged_arange(tok_lo, span)]
+        k = self.lens[typ]
+        keys = np.repeat(np.repeat(run_base, span), k) + self.type_feats[_ragged_arange(self.type_start[typ], k)].astype(key_type)
+        if len(self.bigram_pos):
+            b_lo, b_hi = np.searchsorted(self.bigram_pos, tok_lo), np.searchsorted(self.bigram_pos, tok_hi)
+            pick = _ragged_arange(b_lo, b_hi - b_lo)
+            keys = np.concatenate([keys, np.repeat(run_base, b_hi - b_lo) + self.bigram_feats[pick].astype(key_type)])
+        keys.sort()
+        starts = _run_starts(keys)
+        present = keys[starts]
+        count = np.diff(np.append(starts, len(keys))).astype(np.float32)
+        indptr = np.append(np.searchsorted(present, run_base), len(present)).astype(np.int32)
+        return present % n_local, count, indptr
+
+    def dense_counts(self, lo: int, hi: int, step: int) -> tuple[np.ndarray, np.ndarray]:
+        """Feature counts of the tokens ``[lo, hi)``, counted ``step`` tokens at a time
+        into one vector: ``(feature, count)``, features ascending."""
+        total = np.zeros(self.n_local, np.float64)
+        for a in range(lo, hi, step):
+            b = min(a + step, hi)
+            typ = self.inverse[a:b]
+            k = self.lens[typ]
+            total += np.bincount(self.type_feats[_ragged_arange(self.type_start[typ], k)], minlength=self.n_local)
+            b_lo, b_hi = np.searchsorted(self.bigram_pos, [a, b])
+            total += np.bincount(self.bigram_feats[b_lo:b_hi], minlength=self.n_local)
+        col = np.flatnonzero(total)
+        return col, total[col].astype(np.float32)
+
+
 def window_weight_from_json(value, n_labels: int, path) -> float | np.ndarray:
     """A window weight as stored in a manifest or tuning record: one number, or one per label."""
     if isinstance(value, list):
@@ -500,17 +546,23 @@ class LinearModel:
             out.append(SentenceScores(t.spans, sent_proba[base[i] : base[i + 1]], doc_proba))
         return out
 
+    #: Word occurrences (counted once for each run they fall in) expanded into feature
+    #: keys at a time: bounds the memory that scoring takes on a long document.
+    chunk_tokens = 60_000
+
     def _exact(self, sentence: np.ndarray, inverse, offsets, lens, flat_all, bigram_pos, bigram_cols, groups) -> np.ndarray:
         """Probabilities of runs of sentences from their feature counts (TF-IDF as in
-        training), computed for all runs at once.
+        training), computed for many runs at once.
 
         Features are numbered in IDF order (:attr:`_rank`); the document's are
         renumbered 0..n (``local``); every occurrence of a
         feature in a run gives one key ``run * n + feature``; sorted, the keys fall in
         runs of equal keys whose lengths are the counts. Then sublinear TF times IDF,
-        the runs' norms, and one matrix product with the local rows of the coefficients.
+        the runs' norms, and one matrix product with the coefficients.
         (``np.sort`` and run lengths, not ``np.unique``: NumPy 2's ``unique`` hashes
-        and is ten times slower on these arrays.)
+        and is ten times slower on these arrays.) Runs are taken
+        :attr:`chunk_tokens` words at a time; a run longer than that (the whole of a
+        very long document) is counted piece by piece into one dense vector.
         """
         n_groups = len(groups)
         first = np.fromiter((g[0] for g in groups), dtype=np.int64, count=n_groups)
@@ -520,36 +572,38 @@ class LinearModel:
         local = _sorted_unique(np.concatenate([feats, bigram_cols]))
         n_local = len(local)
         self._local_id[local] = np.arange(n_local)
-        type_feats = self._local_id[feats]
-        type_start = np.cumsum(lens) - lens
-        key_type = np.int32 if n_groups * n_local < 2**31 else np.int64
-        run_base = np.arange(n_groups, dtype=key_type) * key_type(n_local)
+        words = _Words(inverse, lens, self._local_id[feats], np.cumsum(lens) - lens, bigram_pos, self._local_id[bigram_cols], n_local)
         span = tok_hi - tok_lo
-        typ = inverse[_ragged_arange(tok_lo, span)]
-        k = lens[typ]
-        keys = np.repeat(np.repeat(run_base, span), k) + type_feats[_ragged_arange(type_start[typ], k)].astype(key_type)
-        if len(bigram_pos):
-            b_lo, b_hi = np.searchsorted(bigram_pos, tok_lo), np.searchsorted(bigram_pos, tok_hi)
-            pick = _ragged_arange(b_lo, b_hi - b_lo)
-            keys = np.concatenate([keys, np.repeat(run_base, b_hi - b_lo) + self._local_id[bigram_cols[pick]].astype(key_type)])
-        keys.sort()
-        starts = _run_starts(keys)
-        present = keys[starts]
-        value = np.diff(np.append(starts, len(keys))).astype(np.float32)
-        if self.config.sublinear_tf:
-            value = np.log(value) + np.float32(1.0)
-        col = local[present % n_local].astype(np.int32)  # back to the model's (ranked) numbering
+        ends = np.cumsum(span)
+        proba = np.empty((n_groups, len(self.labels)), np.float32)
+        g = 0
+        while g < n_groups:
+            if span[g] > self.chunk_tokens:
+                h = g + 1
+                col, count = words.dense_counts(int(tok_lo[g]), int(tok_hi[g]), self.chunk_tokens)
+                indptr = np.array([0, len(col)], np.int32)
+            else:
+                h = int(np.searchsorted(ends, ends[g] - span[g] + self.chunk_tokens, side="right"))
+                col, count, indptr = words.sorted_counts(tok_lo[g:h], tok_hi[g:h])
+            proba[g:h] = self._proba_of_counts(local[col].astype(np.int32), count, indptr)
+            g = h
+        return proba
+
+    def _proba_of_counts(self, col: np.ndarray, count: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+        """Probabilities of rows of feature counts (``col``: ranked feature numbers,
+        ascending within a row; CSR ``indptr``): sublinear TF times IDF, L2 norm, the
+        coefficients, Platt."""
+        value = np.log(count) + np.float32(1.0) if self.config.sublinear_tf else count
         value *= self._ranked_idf[col]
-        indptr = np.append(np.searchsorted(present, run_base), len(present)).astype(np.int32)
         first_key = indptr[:-1]
         filled = np.diff(indptr) > 0
-        norms = np.ones(n_groups, np.float32)
-        if len(present):
+        norms = np.ones(len(first_key), np.float32)
+        if len(col):
             norms[filled] = np.sqrt(np.add.reduceat(value * value, first_key[filled]))
         # A sparse product over all rows of the coefficients (it reads only the rows of
         # the document's features, with no copy of them), single-threaded: a dense one
         # calls BLAS, whose threads spin against the other batch workers' on a small machine.
-        counts = sparse.csr_matrix((value, col, indptr), shape=(n_groups, len(self._ranked_idf)))
+        counts = sparse.csr_matrix((value, col, indptr), shape=(len(first_key), len(self._ranked_idf)))
         decision = np.asarray(counts @ self._ranked_coef_t) / norms[:, None] + self.intercept
         return sigmoid(-(self.platt_a * decision + self.platt_b))
 
