@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -342,11 +343,28 @@ def _read_rtf(data: bytes, name: str, limits: IngestLimits) -> Document:
 # ---------------------------------------------------------------- PDF
 
 
-def _read_pdf(data: bytes, name: str, limits: IngestLimits) -> Document:
-    import pypdfium2 as pdfium
+#: PDFium allows one call at a time in a process, from any thread (pypdfium2's
+#: "Incompatibility with Threading": two at once crash or corrupt the process);
+#: samspil reads PDFs under this lock, so a program may call it from several threads.
+PDFIUM_LOCK = threading.Lock()
 
+
+def _read_pdf(data: bytes, name: str, limits: IngestLimits) -> Document:
     if not data.startswith(b"%PDF"):
         raise errors.CorruptFileError(name, "a PDF starts with '%PDF'")
+    with PDFIUM_LOCK:
+        pages, n_pages = _pdf_pages(data, name, limits)
+    if n_pages == 0:
+        raise errors.EmptyFileError(name, "the PDF has no pages")
+    if sum(len(p.strip()) for p in pages) < 20 * n_pages and sum(len(p.strip()) for p in pages) < 200:
+        raise errors.NoTextLayerError(name, f"{n_pages} page(s), almost no extractable text")
+    text = clean_pdf_pages(pages)
+    return Document(path=name, text=text, source_type="pdf", n_pages=n_pages)
+
+
+def _pdf_pages(data: bytes, name: str, limits: IngestLimits) -> tuple[list[str], int]:
+    import pypdfium2 as pdfium
+
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -369,12 +387,7 @@ def _read_pdf(data: bytes, name: str, limits: IngestLimits) -> Document:
         raise errors.CorruptFileError(name, str(exc)) from None
     finally:
         pdf.close()
-    if n_pages == 0:
-        raise errors.EmptyFileError(name, "the PDF has no pages")
-    if sum(len(p.strip()) for p in pages) < 20 * n_pages and sum(len(p.strip()) for p in pages) < 200:
-        raise errors.NoTextLayerError(name, f"{n_pages} page(s), almost no extractable text")
-    text = clean_pdf_pages(pages)
-    return Document(path=name, text=text, source_type="pdf", n_pages=n_pages)
+    return pages, n_pages
 
 
 _READERS: dict[str, Callable[[bytes, str, IngestLimits], Document]] = {
