@@ -133,6 +133,22 @@ def test_text_longer_than_spacys_default_limit_is_classified(clf):
     assert too_long.error["type"] == "TextTooLongError" and "limit 3,000,000" in too_long.error["message"]
 
 
+def test_decomposed_letters_and_ligatures_score_as_plain_text(clf):
+    """Text from a Mac (NFD: "å" as "a" and a combining ring) or a PDF's ligatures ("ﬁ")
+    gets the features, so the scores, of the same text in plain NFC."""
+    import unicodedata
+
+    text = ("Foreningen får et fast årligt tilskud fra kommunens pulje til frivilligt socialt arbejde, "
+            "og de frivillige låner lokaler gratis på skolen. Aftalen om finansiering er skriftlig.")
+    plain = clf.classify(text)
+    assert plain.labels
+    for variant in (unicodedata.normalize("NFD", text), text.replace("fi", "\ufb01")):
+        assert variant != text
+        other = clf.classify(variant)
+        assert other.labels == plain.labels
+        np.testing.assert_allclose([other.scores[k] for k in LABELS], [plain.scores[k] for k in LABELS], atol=1e-6)
+
+
 def test_evidence_points_into_the_text(clf):
     text = "Referat.\n\nPunkt 1. Vejbelysning på Møllevej udskiftes.\n\nPunkt 2. Idrætsforeningen får lov til at låne skolens gymnastiksal gratis hver tirsdag.\n\nPunkt 3. Eventuelt."
     result = clf.classify(text)

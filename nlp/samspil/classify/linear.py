@@ -18,6 +18,7 @@ pickle), and :class:`Featurizer` is the one piece of code that turns a spaCy
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -58,7 +59,10 @@ class FeatureConfig:
 
 
 def _word_form(text: str) -> str:
-    lower = text.lower()
+    """A word as its features see it: compatibility-normalised (NFKC: a decomposed "å",
+    "a" and a combining ring, is "å"; a PDF's ligature "ﬁ" is "fi"), lower case, each
+    digit 0."""
+    lower = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).lower()
     return "".join("0" if ch.isdigit() else ch for ch in lower) if any(ch.isdigit() for ch in lower) else lower
 
 
