@@ -50,6 +50,20 @@ def _inputs(paths: list[str]):
                 yield (f, None)
 
 
+def _results(clf, paths: list[str]):
+    """Results in the order of the inputs: files through ``classify_many`` (batches of
+    documents, stage by stage), standard input ("-") by itself."""
+    from pathlib import Path as _P
+
+    from .ingest import iter_files
+
+    if "-" not in paths:
+        yield from clf.classify_many(_P(f) for p in paths for f in iter_files([p]))
+        return
+    for name, data in _inputs(paths):
+        yield clf.classify_bytes(data, name) if data is not None else clf.classify(_P(name))
+
+
 def _open_out(out: Path | None):
     if out is None:
         return sys.stdout, False
@@ -67,8 +81,6 @@ def classify(
     max_chars: MaxCharsOpt = 3_000_000,
 ) -> None:
     """Tag documents with trends and collaboration forms, with evidence and citations."""
-    from pathlib import Path as _P
-
     from .compose import load
     from .ingest import IngestLimits
     from .write import CsvWriter, format_summary, format_table, to_json_line
@@ -78,8 +90,8 @@ def classify(
     writer = CsvWriter(fh) if format is OutputFormat.csv else None
     results = []
     try:
-        for name, data in _inputs(paths):
-            result = clf.classify_bytes(data, name) if data is not None else clf.classify(_P(name))
+        for result in _results(clf, paths):
+            name = result.path
             results.append(result)
             if result.error:
                 typer.echo(f"samspil: {result.error['message']}", err=True)
