@@ -16,7 +16,7 @@ from .records import FORMS, LABELS, TRENDS
 
 GROUPS = {"trends": TRENDS, "forms": FORMS, "all": LABELS}
 _METHODS = {
-    "linear": "TF-IDF over lemma unigrams and bigrams and character 3–5-grams of word forms; one logistic regression per label, trained on the documents and, as multiple-instance learning, on passages of 60 words (each round adds the best-scoring passage of every positive document and the hardest passages of the negative ones), Platt-calibrated on out-of-fold decisions; documents are scored whole and in overlapping windows of sentences (the document score is the maximum, windows weighted); window size and weight and per-label thresholds tuned as the next line says.",
+    "linear": "TF-IDF over lemma unigrams and bigrams and character 3–5-grams of word forms (NFKC-normalised, lower case); one logistic regression per label, trained on the documents and, as multiple-instance learning, on passages of 60 words (each round adds the best-scoring passage of every positive document and the hardest passages of the negative ones), Platt-calibrated on out-of-fold decisions; documents are scored whole and in overlapping windows of sentences (the document score is the maximum, windows weighted); window size and weight and per-label thresholds tuned as the next line says.",
     "spacy": "spaCy textcat_multilabel (TextCatBOW, uni- and bigrams) trained with `spacy train` from training/configs/textcat.cfg; documents scored whole and in windows (maximum); thresholds tuned on dev.",
     "transformer": "a transformers sequence classifier (multi-label) fine-tuned on sentence windows; document score is the maximum over windows; thresholds tuned on dev.",
 }
