@@ -523,30 +523,29 @@ def _walk_error_row(result: Result) -> dict[str, Any]:
 
 
 def _run_inline(paths, config: BatchConfig, done, emit, stats) -> None:
-    from .compose import load
+    from .compose import chunked, load
 
     clf = load(config.model, limits=config.limits)
-    batch: list[tuple[Item, bytes | None]] = []
 
-    def flush() -> None:
+    def tasks() -> Iterator[tuple[Item, bytes | None]]:
+        """The inputs to classify; rows for those that failed to be found or read."""
+        for entry, data, error in _prepared(paths, config, done, stats):
+            if isinstance(entry, Result):
+                key = (entry.path, _EMPTY_SHA)
+                if key not in done:
+                    emit(*serialise(_walk_error_row(entry)))
+            elif error is not None:
+                emit(*serialise(process(None, entry, data, error)))
+            else:
+                yield entry, data
+
+    for batch in chunked(tasks(), BATCH, BATCH_BYTES, _task_size):
         for row in process_all(clf, batch):
             emit(*serialise(row))
-        batch.clear()
 
-    for entry, data, error in _prepared(paths, config, done, stats):
-        if isinstance(entry, Result):
-            key = (entry.path, _EMPTY_SHA)
-            if key not in done:
-                emit(*serialise(_walk_error_row(entry)))
-            continue
-        if error is not None:
-            emit(*serialise(process(None, entry, data, error)))
-            continue
-        batch.append((entry, data))
-        if len(batch) >= BATCH or sum(item.size for item, _ in batch) >= BATCH_BYTES:
-            flush()
-    if batch:
-        flush()
+
+def _task_size(task: tuple[Item, bytes | None]) -> int:
+    return task[0].size
 
 
 def _run_pool(paths, config: BatchConfig, done, emit, stats, process_fn=None) -> None:
@@ -709,14 +708,14 @@ _DASK_CLASSIFIER = None
 def _dask_partition(index: int, items: list[Item], config: BatchConfig, done: set[tuple[str, str]]) -> dict[str, int]:
     """Process one partition on a dask worker; write parts/part-NNNNN.{jsonl,parquet} atomically."""
     global _DASK_CLASSIFIER
-    from .compose import load
+    from .compose import chunked, load
 
     if _DASK_CLASSIFIER is None:
         _DASK_CLASSIFIER = load(config.model, limits=config.limits)
     out = Path(config.out_dir) / "parts"
     out.mkdir(parents=True, exist_ok=True)
-    rows: list[dict[str, Any] | None] = []
-    tasks, slots = [], []
+    rows: list[dict[str, Any] | None] = []  # None: classified below, in this order
+    tasks = []
     for item in items:
         data, error = read_safely(item, config.limits)
         if (item.path, hashlib.sha256(data).hexdigest()) in done:
@@ -724,12 +723,10 @@ def _dask_partition(index: int, items: list[Item], config: BatchConfig, done: se
         if error is not None:
             rows.append(process(_DASK_CLASSIFIER, item, data, error))
             continue
-        slots.append(len(rows))
         rows.append(None)
         tasks.append((item, data))
-    for i in range(0, len(tasks), BATCH):
-        for slot, row in zip(slots[i : i + BATCH], process_all(_DASK_CLASSIFIER, tasks[i : i + BATCH])):
-            rows[slot] = row
+    classified = iter([row for batch in chunked(tasks, BATCH, BATCH_BYTES, _task_size) for row in process_all(_DASK_CLASSIFIER, batch)])
+    rows = [next(classified) if row is None else row for row in rows]
     stem = out / f"part-{index:05d}"
     tmp = stem.with_suffix(".jsonl.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:

@@ -6,8 +6,9 @@ from . import _light  # noqa: F401  (first: keeps thinc from importing torch)
 # isort: on
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -19,6 +20,7 @@ from .records import Document, Result
 from .tokenise import TEXT_KEY, doc_text, make_danish
 
 TextOrPath = str | os.PathLike[str] | Document
+T = TypeVar("T")
 
 
 def pipeline(model: str | os.PathLike[str] | None = None, citations: bool = True, classifier: bool = True, lemmas: bool = True) -> Language:
@@ -170,7 +172,7 @@ class Classifier:
         others go on.
         """
         if n_process <= 1:
-            for chunk in _chunks(items, BATCH_SIZE, BATCH_CHARS, self._safe_read):
+            for chunk in chunked(map(self._safe_read, items), BATCH_SIZE, BATCH_CHARS, _text_length):
                 yield from self._classify_chunk(chunk)
             return
         import multiprocessing as mp
@@ -204,20 +206,23 @@ class Classifier:
         return [next(done) if isinstance(d, Document) else d for d in chunk]
 
 
-def _chunks(items: Iterable, size: int, max_chars: int, read) -> Iterator[list]:
-    """``read(item)`` for each item, in lists of at most ``size`` items and ``max_chars``
-    characters of text (a list is closed when it reaches either)."""
-    chunk: list = []
-    chars = 0
+def chunked(items: Iterable[T], size: int, max_weight: int, weight: Callable[[T], int]) -> Iterator[list[T]]:
+    """Consecutive items in lists, each closed when it holds ``size`` items or their
+    ``weight`` adds up to ``max_weight`` (one heavy item makes a list of its own)."""
+    chunk: list[T] = []
+    total = 0
     for item in items:
-        read_item = read(item)
-        chunk.append(read_item)
-        chars += len(read_item.text) if isinstance(read_item, Document) else 0
-        if len(chunk) >= size or chars >= max_chars:
+        chunk.append(item)
+        total += weight(item)
+        if len(chunk) >= size or total >= max_weight:
             yield chunk
-            chunk, chars = [], 0
+            chunk, total = [], 0
     if chunk:
         yield chunk
+
+
+def _text_length(item: Document | Result) -> int:
+    return len(item.text) if isinstance(item, Document) else 0
 
 
 def _name(item) -> str:

@@ -353,7 +353,8 @@ def _read_pdf(data: bytes, name: str, limits: IngestLimits) -> Document:
     if not data.startswith(b"%PDF"):
         raise errors.CorruptFileError(name, "a PDF starts with '%PDF'")
     with PDFIUM_LOCK:
-        pages, n_pages = _pdf_pages(data, name, limits)
+        pages = _pdf_pages(data, name, limits)
+    n_pages = len(pages)
     if n_pages == 0:
         raise errors.EmptyFileError(name, "the PDF has no pages")
     if sum(len(p.strip()) for p in pages) < 20 * n_pages and sum(len(p.strip()) for p in pages) < 200:
@@ -362,7 +363,8 @@ def _read_pdf(data: bytes, name: str, limits: IngestLimits) -> Document:
     return Document(path=name, text=text, source_type="pdf", n_pages=n_pages)
 
 
-def _pdf_pages(data: bytes, name: str, limits: IngestLimits) -> tuple[list[str], int]:
+def _pdf_pages(data: bytes, name: str, limits: IngestLimits) -> list[str]:
+    """The text of each page (pdfium calls only: run it under :data:`PDFIUM_LOCK`)."""
     import pypdfium2 as pdfium
 
     try:
@@ -387,7 +389,7 @@ def _pdf_pages(data: bytes, name: str, limits: IngestLimits) -> tuple[list[str],
         raise errors.CorruptFileError(name, str(exc)) from None
     finally:
         pdf.close()
-    return pages, n_pages
+    return pages
 
 
 _READERS: dict[str, Callable[[bytes, str, IngestLimits], Document]] = {
