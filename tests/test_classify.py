@@ -32,7 +32,7 @@ def test_shipped_model_has_manifest_card_and_taxonomy_labels(model):
     assert manifest["name"] == "samspil-linear" and manifest["n_train"] > 100
     assert (path / "README.md").is_file() and (path / "metrics.json").is_file()
     assert not list(path.glob("*.pkl")) and not list(path.glob("*.pickle"))
-    assert model.coef.shape == (len(LABELS), len(model.vocab))
+    assert model.coef.shape == (len(LABELS) + int(model.gate), len(model.vocab))
 
 
 def test_source_article_gets_all_three_trends(clf, source_article_text):
@@ -251,3 +251,49 @@ def test_a_window_weight_per_label_is_saved_and_applied(model, tmp_path):
     got = again.score_doc(doc).doc
     np.testing.assert_allclose(got[:5], whole.score_doc(doc).doc[:5], atol=1e-6)
     np.testing.assert_allclose(got[5:], full.score_doc(doc).doc[5:], atol=1e-6)
+
+
+def test_relevance_gate_multiplies_each_run_and_travels_with_the_model(tmp_path):
+    """With a gate, each run's (the text's, each window's) label probability is its own
+    times the gate's ("any label") to the tuned power, before the maximum over runs."""
+    from dataclasses import replace
+
+    from samspil.classify.base import sigmoid
+
+    nlp = make_danish()
+    texts = [
+        "Kommunen giver foreningen tilskud til aktiviteter.", "Foreningen søger tilskud fra puljen.", "Tilskud bevilges efter § 18.",
+        "Spejderne låner skolens lokaler.", "Klubben låner hallen gratis.", "Lokaler stilles til rådighed for foreningen.",
+        "Vejen asfalteres i uge 32.", "Cykelstien lukkes om natten.", "Broen males til foråret.",
+    ]
+    y = np.array([[1, 0]] * 3 + [[0, 1]] * 3 + [[0, 0]] * 3)
+    docs = list(nlp.pipe(texts))
+    m = fit_linear(docs, y, ("grants", "premises"), LinearParams(calibration_folds=3, gate=True, features=FeatureConfig(min_df=1)))
+    assert m.gate and m.coef.shape == (3, len(m.vocab)) and m.gate_power == 0.5
+
+    def by_hand(counts, power):  # every row: labels and gate, then the product
+        raw = sigmoid(-(m.platt_a * (np.asarray(m.tfidf(counts) @ m.coef.T) + m.intercept) + m.platt_b))
+        return raw[:, :2] * raw[:, 2:] ** power
+
+    doc = nlp("Foreningen låner lokaler af kommunen og får tilskud.")
+    total = sparse.csr_matrix(m.featurizer.counts(doc).sum(axis=0))
+    for power in (0.0, 0.5, 1.0):
+        m.gate_power = power
+        np.testing.assert_allclose(m.score_doc(doc).doc, by_hand(total, power)[0], atol=1e-5)
+    # A long text: the product is taken per run, then the maximum.
+    long_doc = nlp(" ".join(texts * 3))
+    m.config = replace(m.config, window_words=20)
+    m.window_weight = 1.0
+    counts = m.featurizer.counts(long_doc)
+    bounds = windows(token_table(long_doc).words_per_sentence.tolist(), 20)
+    rows = sparse.vstack([sparse.csr_matrix(counts.sum(axis=0))] + [sparse.csr_matrix(counts[a:b].sum(axis=0)) for a, b in bounds]).tocsr()
+    expected = by_hand(rows, 1.0)
+    np.testing.assert_allclose(m.score_doc(long_doc).doc, np.maximum(expected[0], expected[1:].max(axis=0)), atol=1e-5)
+    # Saved and loaded: the gate, its power and the scores.
+    m.save(tmp_path / "gated")
+    again = LinearModel.load(tmp_path / "gated")
+    assert again.gate and again.gate_power == 1.0
+    np.testing.assert_allclose(again.predict_proba_docs(docs + [long_doc]), m.predict_proba_docs(docs + [long_doc]), atol=1e-6)
+    with pytest.raises(ValueError, match="rows of coefficients"):
+        LinearModel(labels=("grants", "premises"), vocab=m.vocab, idf=m.idf, coef=m.coef, intercept=m.intercept,
+                    platt_a=m.platt_a, platt_b=m.platt_b, thresholds=m.thresholds)

@@ -16,7 +16,7 @@ from .records import FORMS, LABELS, TRENDS
 
 GROUPS = {"trends": TRENDS, "forms": FORMS, "all": LABELS}
 _METHODS = {
-    "linear": "TF-IDF over lemma unigrams and bigrams and character 3–5-grams of word forms (NFKC-normalised, lower case); one logistic regression per label, trained on the documents and, as multiple-instance learning, on passages of 60 words (each round adds the best-scoring passage of every positive document and the hardest passages of the negative ones), Platt-calibrated on out-of-fold decisions; documents are scored whole and in overlapping windows of sentences (the document score is the maximum, windows weighted); window size and weight and per-label thresholds tuned as the next line says.",
+    "linear": "TF-IDF over lemma unigrams and bigrams and character 3–5-grams of word forms (NFKC-normalised, lower case); one logistic regression per label, trained on the documents and, as multiple-instance learning, on passages of 60 words (each round adds the best-scoring passage of every positive document and the hardest passages of the negative ones), Platt-calibrated on out-of-fold decisions; with a relevance gate, a model of \"has any label\" fitted the same way, whose probability (to a tuned power) multiplies each label's; documents are scored whole and in overlapping windows of sentences (the document score is the maximum, windows weighted); window size and weight and per-label thresholds tuned as the next line says.",
     "spacy": "spaCy textcat_multilabel (TextCatBOW, uni- and bigrams) trained with `spacy train` from training/configs/textcat.cfg; documents scored whole and in windows (maximum); thresholds tuned on dev.",
     "transformer": "a transformers sequence classifier (multi-label) fine-tuned on sentence windows; document score is the maximum over windows; thresholds tuned on dev.",
 }
@@ -395,6 +395,12 @@ def plot_learning_curve(curve: list[dict[str, Any]], path: Path) -> None:
 def _tuning_line(t: dict[str, Any]) -> str:
     w = t.get("window_weight", "–")
     windows = f"windows of {t.get('window_words', '–')} words, " + (f"a window weight per label ({', '.join(f'{x:g}' for x in w)}; 0: no windows)" if isinstance(w, list) else f"window weight {w}")
+    by = t.get("cv_micro_f1_by_window") or t.get("dev_micro_f1_by_window") or {}
+    gated = [v for k, v in by.items() if "gate power" in k]
+    if gated:  # a model with a relevance gate: say what it added
+        plain = [v for k, v in by.items() if "gate power" not in k and "per label" not in k]
+        windows += (f", relevance gate at power {t.get('gate_power', 0):g} (0: not used; best micro-F1 without the gate "
+                    f"{max(plain):.4f}, with it {max(gated):.4f})")
     if "cv_micro_f1" in t:
         return (f"- Tuning by {t['method']} (every document scored by a model that did not see it): {windows}, "
                 f"per-label thresholds and review bands; cross-validated micro-F1 {t['cv_micro_f1']}. The final model is then fitted on all of train and dev.")

@@ -19,6 +19,7 @@ from .tokenise import make_danish
 
 WINDOW_WEIGHTS = (0.0, 0.8, 0.9, 1.0)
 WINDOW_WORDS = (40, 60, 100, 150)
+GATE_POWERS = (0.0, 0.5, 1.0)  # how much the relevance gate counts (0: not used); see LinearModel._gated
 PER_LABEL_MARGIN = 0.005  # cross-validated micro-F1 a weight per label must add to be used
 
 
@@ -36,24 +37,25 @@ def micro_f1(y: np.ndarray, pred: np.ndarray) -> float:
 
 
 def tune_on_dev(model: LinearModel, dev_docs: list, y_dev: np.ndarray, band: float = 0.1) -> dict[str, Any]:
-    """Choose the window size, the window weight and the per-label thresholds that
-    maximise dev micro-F1 (windows let one relevant item in a long text carry a label)."""
+    """Choose the window size, the window weight, the gate's power (for a model with a
+    relevance gate) and the per-label thresholds that maximise dev micro-F1 (windows
+    let one relevant item in a long text carry a label)."""
     results = {}
     best = None
-    for size, w in window_configs():
-        model.config = replace(model.config, window_words=size)
-        model.window_weight = w
+    for config in tuning_configs(model.gate):
+        apply_config(model, config)
         proba = model.predict_proba_docs(dev_docs)
         th = tune_thresholds(y_dev, proba, model.labels, band)
         f1 = micro_f1(y_dev, th.predict(proba).astype(int))
-        results[f"{size} words, weight {w}"] = round(f1, 4)
+        results[config_name(config)] = round(f1, 4)
         if best is None or f1 > best[0] + 1e-9:
-            best = (f1, size, w, th)
+            best = (f1, config, th)
     assert best is not None
-    model.config = replace(model.config, window_words=best[1])
-    model.window_weight = best[2]
-    model.thresholds = tune_review_bands(y_dev, model.predict_proba_docs(dev_docs), best[3], max_accuracy=0.75, max_band=0.1)
-    return {"method": "tuned on dev", "dev_micro_f1_by_window": results, "window_words": best[1], "window_weight": best[2], "dev_micro_f1": round(best[0], 4)}
+    apply_config(model, best[1])
+    model.thresholds = tune_review_bands(y_dev, model.predict_proba_docs(dev_docs), best[2], max_accuracy=0.75, max_band=0.1)
+    size, w, power = best[1]
+    return {"method": "tuned on dev", "dev_micro_f1_by_window": results, "window_words": size, "window_weight": w,
+            "gate_power": power, "dev_micro_f1": round(best[0], 4)}
 
 
 def window_configs() -> list[tuple[int, float]]:
@@ -61,22 +63,40 @@ def window_configs() -> list[tuple[int, float]]:
     return [(WINDOW_WORDS[0], 0.0)] + [(size, w) for size in WINDOW_WORDS for w in WINDOW_WEIGHTS if w > 0]
 
 
+def tuning_configs(gate: bool) -> list[tuple[int, float, float]]:
+    """The (window size, window weight, gate power) triples tuning chooses from: every
+    window setting with every power for a model with a gate, with power 0 without."""
+    return [(size, w, power) for power in (GATE_POWERS if gate else (0.0,)) for size, w in window_configs()]
+
+
+def apply_config(model: LinearModel, config: tuple) -> None:
+    """Set a (window size, window weight[, gate power]) setting on ``model``."""
+    model.config = replace(model.config, window_words=config[0])
+    model.window_weight = config[1]
+    if len(config) > 2:
+        model.gate_power = config[2]
+
+
+def config_name(config: tuple) -> str:
+    name = f"{config[0]} words, weight {config[1]}" if config[1] else "no windows"
+    return name + (f", gate power {config[2]}" if len(config) > 2 and config[2] else "")
+
+
 def out_of_fold_proba(docs: list, y: np.ndarray, labels: tuple[str, ...], params: LinearParams,
                       configs: list[tuple[int, float]], folds: int = 5, seed: int = 0) -> dict[tuple[int, float], np.ndarray]:
     """Every document's probabilities from a model fitted without it: the documents are
     split into ``folds`` parts (a seeded permutation), a linear model is fitted on all
     parts but one and scores the one left out, once per (window size, window weight)
-    in ``configs``."""
+    in ``configs`` (or (size, weight, gate power))."""
     fold_of = np.random.default_rng(seed).permutation(len(docs)) % folds
     oof = {c: np.zeros(y.shape, dtype=np.float32) for c in configs}
     for k in range(folds):
         fit_idx, held_idx = np.flatnonzero(fold_of != k), np.flatnonzero(fold_of == k)
         m = fit_linear([docs[i] for i in fit_idx], y[fit_idx], labels, params)
         held = [docs[i] for i in held_idx]
-        for size, w in configs:
-            m.config = replace(m.config, window_words=size)
-            m.window_weight = w
-            oof[(size, w)][held_idx] = m.predict_proba_docs(held)
+        for config in configs:
+            apply_config(m, config)
+            oof[config][held_idx] = m.predict_proba_docs(held)
     return oof
 
 
@@ -91,27 +111,29 @@ def tune_by_cross_validation(docs: list, y: np.ndarray, labels: tuple[str, ...],
     200; tested on dev (models fitted on train), thresholds from train's out-of-fold
     scores gave micro-F1 0.846 against 0.836 for thresholds from half of dev.
     """
-    configs = window_configs()
+    configs = tuning_configs(params.gate)
     oof = out_of_fold_proba(docs, y, labels, params, configs, folds, seed)
     results, best = {}, None
-    for (size, w), proba in oof.items():
+    for config, proba in oof.items():
         th = tune_thresholds(y, proba, labels)
         f1 = micro_f1(y, th.predict(proba).astype(int))
-        results[f"{size} words, weight {w}" if w else "no windows"] = round(f1, 4)
+        results[config_name(config)] = round(f1, 4)
         if best is None or f1 > best[0] + 1e-9:
-            best = (f1, size, w, th, proba)
+            best = (f1, config[0], config[1], th, proba)
+            power = config[2]
     assert best is not None
     # One weight per label: a trend read from the whole text may do best without
     # windows, a form carried by one agenda item with them. Eleven more choices made on
     # the same out-of-fold scores flatter themselves, so it is kept only when it beats
     # the best single weight by PER_LABEL_MARGIN (on the 1,416-document corpus it gained
     # 0.0009 and was not kept).
-    no_windows = oof[configs[0]]
+    # (At the gate power chosen above.)
+    no_windows = oof[(WINDOW_WORDS[0], 0.0, power)]
     for size in WINDOW_WORDS:
         proba = np.empty_like(no_windows)
         weights = []
         for j in range(len(labels)):
-            options = [(0.0, no_windows[:, j])] + [(w, oof[(size, w)][:, j]) for w in WINDOW_WEIGHTS if w > 0]
+            options = [(0.0, no_windows[:, j])] + [(w, oof[(size, w, power)][:, j]) for w in WINDOW_WEIGHTS if w > 0]
             scored = [(best_threshold(y[:, j], p)[1], w, p) for w, p in options]
             f1_j, w_j, p_j = max(scored, key=lambda t: (t[0] + 1e-9 * (t[1] == 0.0), t[1]))
             weights.append(w_j)
@@ -124,7 +146,7 @@ def tune_by_cross_validation(docs: list, y: np.ndarray, labels: tuple[str, ...],
     thresholds = tune_review_bands(y, best[4], best[3], max_accuracy=0.75, max_band=0.1)
     weight = best[2].tolist() if isinstance(best[2], np.ndarray) else best[2]
     tuning = {"method": f"{folds}-fold cross-validation on train and dev", "cv_micro_f1_by_window": results,
-              "window_words": best[1], "window_weight": weight, "cv_micro_f1": round(best[0], 4)}
+              "window_words": best[1], "window_weight": weight, "gate_power": power, "cv_micro_f1": round(best[0], 4)}
     return tuning, thresholds
 
 
@@ -216,6 +238,7 @@ def train(
         model = fit_linear(docs, y, labels, params)
         model.config = replace(model.config, window_words=tuned["window_words"])
         model.window_weight = window_weight_from_json(tuned["window_weight"], len(labels), out)
+        model.gate_power = tuned["gate_power"]
         model.thresholds = thresholds
         n_train, n_dev = len(docs), 0
     import sklearn

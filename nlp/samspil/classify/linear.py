@@ -33,8 +33,8 @@ from ..tokenise import doc_text, lemma_index
 from .base import SentenceScores, read_manifest, sigmoid, write_manifest
 from .thresholds import Thresholds
 
-FORMAT_VERSION = 2  # 2: window_weight may be one weight per label
-_READABLE_FORMATS = (1, 2)
+FORMAT_VERSION = 3  # 2: window_weight may be one weight per label; 3: a relevance gate may follow the labels
+_READABLE_FORMATS = (1, 2, 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,13 +408,24 @@ class LinearModel:
     config: FeatureConfig = field(default_factory=FeatureConfig)
     window_weight: float | np.ndarray = 1.0  # one weight for all labels, or one per label (0: no windows)
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The arrays have one more row after the labels: the relevance gate, a model of
+    #: "has any label" (see :func:`fit_linear`). A run's label probability is its own
+    #: times the gate's to the power ``gate_power`` (0: the gate is not used).
+    gate: bool = False
+    gate_power: float = 0.0
 
     def __post_init__(self) -> None:
+        n_rows = len(self.labels) + int(self.gate)
+        if self.coef.shape[0] != n_rows or len(self.intercept) != n_rows:
+            raise ValueError(f"expected {n_rows} rows of coefficients ({len(self.labels)} labels{' and the gate' if self.gate else ''}), got {self.coef.shape[0]}")
+        if self.gate_power < 0 or (self.gate_power and not self.gate):
+            raise ValueError(f"gate_power must be >= 0, and 0 without a gate; got {self.gate_power} (gate: {self.gate})")
+        self._n_rows = n_rows
         self.featurizer = Featurizer(self.vocab, self.config)
         self._coef_t = np.ascontiguousarray(self.coef.T.astype(np.float32))
         self._w = np.ascontiguousarray(self._coef_t * self.idf.astype(np.float32)[:, None])
         self._q = (self.idf.astype(np.float32) ** 2)
-        self._type_table = _TypeTable(len(self.labels))
+        self._type_table = _TypeTable(n_rows)
         self._local_id = np.zeros(len(self.vocab), np.int64)  # scratch: a document's features, renumbered
         # Run scoring gathers the rows of a document's features; in order of document
         # frequency (IDF) the common ones lie together and stay in the CPU cache.
@@ -440,9 +451,26 @@ class LinearModel:
         return x
 
     def proba_from_counts(self, counts: sparse.csr_matrix) -> np.ndarray:
-        """Calibrated probabilities for rows of counts (the training path)."""
+        """Calibrated label probabilities for rows of counts (the training path)."""
         decision = np.asarray(self.tfidf(counts) @ self._coef_t) + self.intercept
-        return sigmoid(-(self.platt_a * decision + self.platt_b))
+        return self._gated(sigmoid(-(self.platt_a * decision + self.platt_b)))
+
+    def _gated(self, proba: np.ndarray) -> np.ndarray:
+        """The labels' columns of rows of probabilities (labels and gate), each label's
+        times the gate's to the power :attr:`gate_power`.
+
+        A label model learns what a label looks like; the gate, fitted on every
+        labelled document against every unlabelled one, learns what a text about
+        public–civil collaboration looks like at all, from four times as many positive
+        examples as the rarest label has. Multiplied, a near miss (a tender for road
+        works, a grant to house owners) that one label's model takes for its own is
+        held back by a gate that sees no collaboration in it."""
+        n = len(self.labels)
+        if not self.gate:
+            return proba
+        if not self.gate_power:
+            return proba[:, :n]
+        return proba[:, :n] * proba[:, n : n + 1] ** np.float32(self.gate_power)
 
     def passage_proba_from_counts(self, counts: sparse.csr_matrix) -> np.ndarray:
         """What :meth:`score_doc` computes for sentences and windows, from their counts:
@@ -453,7 +481,7 @@ class LinearModel:
         scale = np.where(q > 1e-9, np.maximum(q, 1e-9) ** -0.5, 0.0)
         x = sparse.diags(scale) @ c.multiply(self.idf.reshape(1, -1).astype(np.float64))
         decision = np.asarray(x @ self._coef_t.astype(np.float64)) + self.intercept
-        return sigmoid(-(self.platt_a * decision + self.platt_b)).astype(np.float32)
+        return sigmoid(-(self.platt_a * decision + self.platt_b)).astype(np.float32)[:, : len(self.labels)]
 
     def _types(self, hashes: np.ndarray, strings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per word type (``hashes``: unique lower-case hashes): the sum of ``idf * coef``
@@ -472,7 +500,7 @@ class LinearModel:
             feats, lemma_ids = self.featurizer.type_features(new, strings)
             lens = np.fromiter(map(len, feats), np.int64, len(feats))
             flat = np.fromiter((j for f in feats for j in f), np.int64, int(lens.sum()))
-            a = np.zeros((len(new), len(self.labels)), np.float32)
+            a = np.zeros((len(new), self._n_rows), np.float32)
             q = np.zeros(len(new), np.float32)
             has = lens > 0
             at = (np.cumsum(lens) - lens)[has]
@@ -504,7 +532,7 @@ class LinearModel:
 
     def _score_batch(self, docs: Sequence) -> list[SentenceScores]:
         tables = [token_table(doc) for doc in docs]
-        n_labels = len(self.labels)
+        n_rows = self._n_rows
         n_sent = [len(t.spans) for t in tables]
         base = np.cumsum([0, *n_sent]).tolist()
         n = base[-1]
@@ -522,7 +550,7 @@ class LinearModel:
         lowers = np.concatenate([t.lowers for t in tables]) if tables else np.zeros(0, np.uint64)
         if len(lowers) == 0:
             empty = self.proba_from_counts(sparse.csr_matrix((1, len(self.vocab)), dtype=np.float32))[0]
-            sent_proba, proba = np.tile(empty, (n, 1)), np.tile(empty, (len(groups), 1))
+            sent_proba, proba = np.tile(empty, (n, 1)), np.tile(empty, (len(groups), 1))  # already gated
         else:
             sentence = np.concatenate([t.sentence + b for t, b in zip(tables, base)])
             uniq, inverse = np.unique(lowers, return_inverse=True)
@@ -533,14 +561,17 @@ class LinearModel:
             tok_a[bigram_pos] += self._w[bigram_cols]
             tok_q[bigram_pos] += self._q[bigram_cols]
             # Sentences: from the sums over their words (evidence only ranks them).
-            sent_a = np.zeros((n, n_labels), np.float32)
+            sent_a = np.zeros((n, n_rows), np.float32)
             sent_q = np.zeros(n, np.float32)
             present, starts = np.unique(sentence, return_index=True)
             sent_a[present] = np.add.reduceat(tok_a, starts, axis=0)
             sent_q[present] = np.add.reduceat(tok_q, starts)
-            sent_proba = self.passage_proba(sent_a, sent_q)
-            # The documents and their windows, exactly as training scores a text.
-            proba = self._exact(sentence, inverse, offsets, lens, flat_all, bigram_pos, self._rank[bigram_cols], groups)
+            # (Sentences only rank evidence, by their labels' own probabilities.)
+            sent_proba = self.passage_proba(sent_a, sent_q)[:, : len(self.labels)]
+            # The documents and their windows, exactly as training scores a text; the
+            # gate applies to each run, so a window counts when it shows both the
+            # label and collaboration.
+            proba = self._gated(self._exact(sentence, inverse, offsets, lens, flat_all, bigram_pos, self._rank[bigram_cols], groups))
         out = []
         for i, t in enumerate(tables):
             g0, g1 = first_group[i], first_group[i + 1]
@@ -579,7 +610,7 @@ class LinearModel:
         words = _Words(inverse, lens, self._local_id[feats], np.cumsum(lens) - lens, bigram_pos, self._local_id[bigram_cols], n_local)
         span = tok_hi - tok_lo
         ends = np.cumsum(span)
-        proba = np.empty((n_groups, len(self.labels)), np.float32)
+        proba = np.empty((n_groups, self._n_rows), np.float32)
         g = 0
         while g < n_groups:
             if span[g] > self.chunk_tokens:
@@ -654,6 +685,8 @@ class LinearModel:
             "thresholds": self.thresholds.to_dict(),
             "feature_config": asdict(self.config),
             "window_weight": np.round(np.asarray(self.window_weight, dtype=np.float64), 4).tolist(),
+            "gate": self.gate,
+            "gate_power": self.gate_power,
             **self.meta,
         }, ("weights.safetensors", "vocab.json"))
 
@@ -672,9 +705,11 @@ class LinearModel:
             raise ModelError(f"{path}: labels {unknown} are not taxonomy ids {list(LABELS)}")
         weights = load_file(str(path / "weights.safetensors"))
         vocab = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
-        if weights["coef"].shape != (len(labels), len(vocab)):
-            raise ModelError(f"{path}: coef has shape {weights['coef'].shape}, expected {(len(labels), len(vocab))}")
-        meta = {k: v for k, v in manifest.items() if k not in ("format", "format_version", "labels", "thresholds", "feature_config", "window_weight", "files")}
+        gate = bool(manifest.get("gate", False))
+        expected = (len(labels) + int(gate), len(vocab))
+        if weights["coef"].shape != expected:
+            raise ModelError(f"{path}: coef has shape {weights['coef'].shape}, expected {expected} ({len(labels)} labels{' and the gate' if gate else ''} by the vocabulary)")
+        meta = {k: v for k, v in manifest.items() if k not in ("format", "format_version", "labels", "thresholds", "feature_config", "window_weight", "gate", "gate_power", "files")}
         return cls(
             labels=labels,
             vocab=vocab,
@@ -687,6 +722,8 @@ class LinearModel:
             config=FeatureConfig(**manifest["feature_config"]),
             window_weight=window_weight_from_json(manifest.get("window_weight", 1.0), len(labels), path),
             meta=meta,
+            gate=gate,
+            gate_power=float(manifest.get("gate_power", 0.0)),
         )
 
 
@@ -707,6 +744,8 @@ class LinearParams:
     passage_negative_weight: float = 0.3
     #: Negative passages per negative document: the ones the current model scores highest (0: all).
     passage_negatives: int = 0
+    #: Also fit the relevance gate (any label against none; see :meth:`LinearModel._gated`).
+    gate: bool = False
 
     def __post_init__(self) -> None:
         if self.C <= 0:
@@ -742,6 +781,10 @@ def fit_linear(docs: Sequence, y: np.ndarray, labels: tuple[str, ...], params: L
     teaches the model what a label-bearing passage looks like, not only a
     label-bearing document: one agenda item in twelve.
 
+    With ``params.gate`` one more model is fitted the same way on "has any label"
+    (the relevance gate), used at power 0.5 until tuning chooses
+    (:func:`samspil.trainer.tune_by_cross_validation`).
+
     Thresholds are left at 0.5; :func:`samspil.train.train` tunes them on dev.
     """
     from sklearn.feature_extraction.text import TfidfTransformer
@@ -750,6 +793,10 @@ def fit_linear(docs: Sequence, y: np.ndarray, labels: tuple[str, ...], params: L
     if y.shape != (len(docs), len(labels)):
         raise ValueError(f"expected y of shape {(len(docs), len(labels))}, got {y.shape}")
     config = params.features
+    names = labels
+    if params.gate:
+        y = np.hstack([y, y.any(axis=1, keepdims=True)]).astype(y.dtype)
+        names = (*labels, "(any label: the gate)")
     vocab = build_vocab(docs, config)
     featurizer = Featurizer(vocab, config)
     per_sentence = [featurizer.counts(d) for d in docs]
@@ -758,14 +805,14 @@ def fit_linear(docs: Sequence, y: np.ndarray, labels: tuple[str, ...], params: L
     idf = tfidf.idf_.astype(np.float32)
     x = tfidf.transform(counts).tocsr()
     passages, owner = _passages(docs, per_sentence, tfidf, params) if params.passage_rounds else (None, np.zeros(0, np.int64))
-    coef = np.zeros((len(labels), len(vocab)), dtype=np.float32)
-    intercept = np.zeros(len(labels), dtype=np.float32)
-    a = np.zeros(len(labels), dtype=np.float32)
-    b = np.zeros(len(labels), dtype=np.float32)
-    for j in range(len(labels)):
+    coef = np.zeros((len(names), len(vocab)), dtype=np.float32)
+    intercept = np.zeros(len(names), dtype=np.float32)
+    a = np.zeros(len(names), dtype=np.float32)
+    b = np.zeros(len(names), dtype=np.float32)
+    for j in range(len(names)):
         yj = y[:, j].astype(int)
         if yj.sum() < 2 or yj.sum() > len(yj) - 2:
-            raise ValueError(f"label {labels[j]!r} has {int(yj.sum())} positive training documents of {len(yj)}; need at least 2 of each class")
+            raise ValueError(f"label {names[j]!r} has {int(yj.sum())} positive training documents of {len(yj)}; need at least 2 of each class")
         folds = int(min(params.calibration_folds, yj.sum(), len(yj) - yj.sum()))
         oof = np.zeros(len(yj))
         for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=params.seed).split(x, yj):
@@ -784,6 +831,8 @@ def fit_linear(docs: Sequence, y: np.ndarray, labels: tuple[str, ...], params: L
         platt_b=b,
         thresholds=Thresholds(labels, tuple(0.5 for _ in labels)),
         config=config,
+        gate=params.gate,
+        gate_power=0.5 if params.gate else 0.0,
     )
 
 def _lr(params: LinearParams):
