@@ -57,6 +57,32 @@ def test_unrelated_text_gets_no_label(clf):
     assert result.labels == ()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a tender, a contract and reporting demands, but for road maintenance
+        "Teknik- og Miljøudvalget godkender, at vintervedligeholdelsen af de kommunale veje for 2026-2029 sendes i offentligt udbud. "
+        "Kontrakten tildeles efter kriteriet bedste forhold mellem pris og kvalitet, og leverandøren skal dokumentere responstider og saltforbrug hver måned.",
+        # a grant pool, but for house owners
+        "Ejere af enfamiliehuse i Hedensted Kommune kan nu søge tilskud fra den nye pulje til energirenovering. Puljen er på 2 mio. kr., "
+        "og der gives op til 25.000 kr. pr. bolig til efterisolering og udskiftning af oliefyr. Ansøgningsfristen er 1. marts.",
+        # an association's internal matters
+        "Generalforsamlingen i Kajakklubben Ørnen blev holdt den 14. februar med 38 fremmødte. Formanden aflagde beretning, regnskabet blev "
+        "godkendt, og kontingentet hæves med 50 kr. Bestyrelsen arbejder videre med at skaffe nye både og planlægger en tur til Møn i juni.",
+        # a sponsor "partnership" between a firm and a club
+        "Brødrene Hansen A/S fortsætter som hovedsponsor for Vejle Boldklubs ungdomsafdeling. Partnerskabet betyder nye trøjer til alle hold "
+        "og et fast beløb til klubbens talentarbejde de næste tre år, siger direktør Jens Hansen.",
+        # an agreement between municipalities
+        "Kommunerne i Trekantområdet har indgået en samarbejdsaftale om fælles indkøb af it-systemer og om en fælles beredskabstjeneste. "
+        "Aftalen skal spare kommunerne for 12 mio. kr. årligt og evalueres efter to år.",
+    ],
+    ids=["road-tender", "house-owner-grant", "internal-association", "sponsor-partnership", "inter-municipal-agreement"],
+)
+def test_near_misses_get_no_label(clf, text):
+    """Texts with the labels' words and no public–civil collaboration (TAXONOMY.md)."""
+    assert clf.classify(text).labels == ()
+
+
 def test_document_scored_as_in_training(model):
     """The whole text is scored exactly as training scores it (TF-IDF from its counts),
     and that TF-IDF is scikit-learn's."""

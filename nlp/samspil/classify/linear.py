@@ -549,8 +549,11 @@ class LinearModel:
         first_group.append(len(groups))
         lowers = np.concatenate([t.lowers for t in tables]) if tables else np.zeros(0, np.uint64)
         if len(lowers) == 0:
-            empty = self.proba_from_counts(sparse.csr_matrix((1, len(self.vocab)), dtype=np.float32))[0]
-            sent_proba, proba = np.tile(empty, (n, 1)), np.tile(empty, (len(groups), 1))  # already gated
+            # No words at all: every run and sentence is scored from the intercepts alone
+            # (sentences by their labels' own probabilities, runs gated, as below).
+            raw = sigmoid(-(self.platt_a * self.intercept + self.platt_b))
+            sent_proba = np.tile(raw[: len(self.labels)], (n, 1))
+            proba = np.tile(self._gated(raw[None, :]), (len(groups), 1))
         else:
             sentence = np.concatenate([t.sentence + b for t, b in zip(tables, base)])
             uniq, inverse = np.unique(lowers, return_inverse=True)
