@@ -332,6 +332,10 @@ def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | 
         "accuracy_flagged": round(float(right[review].mean()), 4) if review.any() else None,
         "accuracy_not_flagged": round(float(right[~review].mean()), 4),
     }
+    # Near misses: the split's documents without any label (most use the labels' words
+    # without public–civil collaboration) that the model gives one anyway.
+    unlabelled = ~y.any(axis=1)
+    metrics["unlabelled_given_a_label"] = {"documents": int(unlabelled.sum()), "given_a_label": int(pred[unlabelled].any(axis=1).sum())}
     metrics["one_item_in_many"] = one_item_in_many(model, docs, labels)
     kw = KeywordBaseline(labels)
     kw_proba = kw.predict_proba([d["text"] for d in docs])
@@ -407,6 +411,14 @@ def _tuning_line(t: dict[str, Any]) -> str:
     return f"- Tuning on dev: {windows}, dev micro-F1 {t.get('dev_micro_f1')}."
 
 
+def _near_miss_line(metrics: dict[str, Any]) -> list[str]:
+    u = metrics.get("unlabelled_given_a_label")
+    if not u:
+        return []
+    return ["", f"Documents without any label: {u['documents']} in the {metrics.get('split', 'test')} split (most of them near misses, "
+                f"which use the labels' words without public–civil collaboration); the model gives {u['given_a_label']} of them a label."]
+
+
 def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
     """Write ``README.md`` in the model directory from the manifest and the metrics."""
     ms, kb = metrics["model_scores"], metrics["keyword_baseline"]
@@ -437,7 +449,7 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
     nr = metrics.get("needs_review_accuracy") or {}
     lines += ["", f"Expected calibration error: {ms['ece']:.3f}. Share of test documents with a label flagged for review: {metrics.get('needs_review_share')}; "
               f"flagged label decisions were right {nr.get('accuracy_flagged')} of the time, the others {nr.get('accuracy_not_flagged')} "
-              f"(review bands tuned per label {'on out-of-fold scores' if cv else 'on dev'}: the widest band around the threshold, at most 0.1, inside which the label's decisions were right at most 75 % of the time).", "", "## Per label", "", "| label | precision | recall | F1 | support | threshold | keyword F1 |", "|---|---|---|---|---|---|---|"]
+              f"(review bands tuned per label {'on out-of-fold scores' if cv else 'on dev'}: the widest band around the threshold, at most 0.1, inside which the label's decisions were right at most 75 % of the time).", *_near_miss_line(metrics), "", "## Per label", "", "| label | precision | recall | F1 | support | threshold | keyword F1 |", "|---|---|---|---|---|---|---|"]
     th = dict(zip(model.thresholds.labels, model.thresholds.values))
     for lab, v in ms["per_label"].items():
         lines.append(f"| `{lab}` | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} | {th.get(lab, 0):.3f} | {kb['per_label'][lab]['f1']:.3f} |")
