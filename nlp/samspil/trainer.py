@@ -236,9 +236,7 @@ def train(
         docs, y = parsed_train + parsed_dev, np.vstack([y_train, y_dev])
         tuned, thresholds = tune_by_cross_validation(docs, y, labels, params, folds=params.calibration_folds, seed=params.seed)
         model = fit_linear(docs, y, labels, params)
-        model.config = replace(model.config, window_words=tuned["window_words"])
-        model.window_weight = window_weight_from_json(tuned["window_weight"], len(labels), out)
-        model.gate_power = tuned["gate_power"]
+        apply_config(model, (tuned["window_words"], window_weight_from_json(tuned["window_weight"], len(labels), out), tuned["gate_power"]))
         model.thresholds = thresholds
         n_train, n_dev = len(docs), 0
     import sklearn

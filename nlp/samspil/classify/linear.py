@@ -453,7 +453,11 @@ class LinearModel:
     def proba_from_counts(self, counts: sparse.csr_matrix) -> np.ndarray:
         """Calibrated label probabilities for rows of counts (the training path)."""
         decision = np.asarray(self.tfidf(counts) @ self._coef_t) + self.intercept
-        return self._gated(sigmoid(-(self.platt_a * decision + self.platt_b)))
+        return self._gated(self._calibrated(decision))
+
+    def _calibrated(self, decision: np.ndarray) -> np.ndarray:
+        """Platt: probabilities of decision values (one column per label, then the gate's)."""
+        return sigmoid(-(self.platt_a * decision + self.platt_b))
 
     def _gated(self, proba: np.ndarray) -> np.ndarray:
         """The labels' columns of rows of probabilities (labels and gate), each label's
@@ -481,7 +485,7 @@ class LinearModel:
         scale = np.where(q > 1e-9, np.maximum(q, 1e-9) ** -0.5, 0.0)
         x = sparse.diags(scale) @ c.multiply(self.idf.reshape(1, -1).astype(np.float64))
         decision = np.asarray(x @ self._coef_t.astype(np.float64)) + self.intercept
-        return sigmoid(-(self.platt_a * decision + self.platt_b)).astype(np.float32)[:, : len(self.labels)]
+        return self._calibrated(decision).astype(np.float32)[:, : len(self.labels)]
 
     def _types(self, hashes: np.ndarray, strings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per word type (``hashes``: unique lower-case hashes): the sum of ``idf * coef``
@@ -551,7 +555,7 @@ class LinearModel:
         if len(lowers) == 0:
             # No words at all: every run and sentence is scored from the intercepts alone
             # (sentences by their labels' own probabilities, runs gated, as below).
-            raw = sigmoid(-(self.platt_a * self.intercept + self.platt_b))
+            raw = self._calibrated(self.intercept)
             sent_proba = np.tile(raw[: len(self.labels)], (n, 1))
             proba = np.tile(self._gated(raw[None, :]), (len(groups), 1))
         else:
@@ -569,8 +573,7 @@ class LinearModel:
             present, starts = np.unique(sentence, return_index=True)
             sent_a[present] = np.add.reduceat(tok_a, starts, axis=0)
             sent_q[present] = np.add.reduceat(tok_q, starts)
-            # (Sentences only rank evidence, by their labels' own probabilities.)
-            sent_proba = self.passage_proba(sent_a, sent_q)[:, : len(self.labels)]
+            sent_proba = self.passage_proba(sent_a, sent_q)
             # The documents and their windows, exactly as training scores a text; the
             # gate applies to each run, so a window counts when it shows both the
             # label and collaboration.
@@ -643,14 +646,15 @@ class LinearModel:
         # calls BLAS, whose threads spin against the other batch workers' on a small machine.
         counts = sparse.csr_matrix((value, col, indptr), shape=(len(first_key), len(self._ranked_idf)))
         decision = np.asarray(counts @ self._ranked_coef_t) / norms[:, None] + self.intercept
-        return sigmoid(-(self.platt_a * decision + self.platt_b))
+        return self._calibrated(decision)
 
     def passage_proba(self, sums_a: np.ndarray, sums_q: np.ndarray) -> np.ndarray:
-        """Probabilities of passages from their sums of ``idf * coef`` and ``idf**2`` over
-        their words (see :meth:`passage_proba_from_counts`)."""
+        """The labels' own probabilities of passages (sentences, which rank evidence) from
+        their sums of ``idf * coef`` and ``idf**2`` over their words (see
+        :meth:`passage_proba_from_counts`)."""
         scale = np.where(sums_q > 1e-9, np.maximum(sums_q, 1e-9) ** -0.5, 0.0).astype(np.float32)
         decision = sums_a * scale[:, None] + self.intercept
-        return sigmoid(-(self.platt_a * decision + self.platt_b))
+        return self._calibrated(decision)[:, : len(self.labels)]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Document probabilities for raw texts (tokenised with samspil's Danish pipeline)."""
