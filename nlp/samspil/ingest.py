@@ -357,7 +357,8 @@ def _read_pdf(data: bytes, name: str, limits: IngestLimits) -> Document:
     n_pages = len(pages)
     if n_pages == 0:
         raise errors.EmptyFileError(name, "the PDF has no pages")
-    if sum(len(p.strip()) for p in pages) < 20 * n_pages and sum(len(p.strip()) for p in pages) < 200:
+    chars = sum(len(p.strip()) for p in pages)
+    if chars < 20 * n_pages and chars < 200:
         raise errors.NoTextLayerError(name, f"{n_pages} page(s), almost no extractable text")
     text = clean_pdf_pages(pages)
     return Document(path=name, text=text, source_type="pdf", n_pages=n_pages)
