@@ -120,3 +120,18 @@ def test_public_api_is_small_and_typed():
     assert (Path(samspil.__file__).parent / "py.typed").is_file()
     for name in samspil.__all__:
         assert getattr(samspil, name) is not None
+
+
+def test_evidence_is_taken_from_the_run_that_gave_the_label():
+    """select_evidence with a run ranks only that run's sentences (falling back to the whole
+    text when none of them can be shown)."""
+    import numpy as np
+
+    from samspil.components import select_evidence
+
+    text = "Kommunen giver tilskud til foreningen hvert år. Vejen asfalteres i uge 32 af en entreprenør. Foreningen får tilskud fra puljen til aktiviteter."
+    spans = ((0, 48), (48, 93), (93, len(text)))
+    proba = np.array([0.9, 0.2, 0.7])
+    assert [s.text for s in select_evidence(text, spans, proba, 0.5)] == [text[0:47], text[93:]]
+    assert [s.text for s in select_evidence(text, spans, proba, 0.5, run=(1, 3))] == [text[93:]]
+    assert [s.text for s in select_evidence(text, spans, proba, 0.5, run=(0, 3))] == [text[0:47], text[93:]]

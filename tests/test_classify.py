@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -98,10 +99,11 @@ def test_document_scored_as_in_training(model):
 
 
 def test_windows_scored_as_in_training(model):
-    """A long text's score is the larger of its own and its windows' (weighted), each
-    computed from its counts as training computes a text's."""
+    """A text of some length (under long_text_words) scores the larger of its own and its
+    windows' (weighted), each computed from its counts as training computes a text's."""
     text = "\n\n".join(d["text"] for d in read_split("dev")[:3])
     doc = make_danish()(text)
+    assert not model.config.long_text_words or int(token_table(doc).words_per_sentence.sum()) <= model.config.long_text_words
     counts = model.featurizer.counts(doc)
     bounds = windows(token_table(doc).words_per_sentence.tolist(), model.config.window_words)
     assert len(bounds) > 3 and np.max(model.window_weight) > 0
@@ -323,3 +325,93 @@ def test_relevance_gate_multiplies_each_run_and_travels_with_the_model(tmp_path)
     with pytest.raises(ValueError, match="rows of coefficients"):
         LinearModel(labels=("grants", "premises"), vocab=m.vocab, idf=m.idf, coef=m.coef, intercept=m.intercept,
                     platt_a=m.platt_a, platt_b=m.platt_b, thresholds=m.thresholds)
+
+
+def _run_rows(m, doc, sizes):
+    """Counts of the whole text and of its windows at each size (the runs scoring takes)."""
+    counts = m.featurizer.counts(doc)
+    words = token_table(doc).words_per_sentence.tolist()
+    bounds = [b for size in sizes for b in windows(words, size)]
+    return sparse.vstack([sparse.csr_matrix(counts.sum(axis=0))] + [sparse.csr_matrix(counts[a:b].sum(axis=0)) for a, b in bounds]).tocsr()
+
+
+def test_long_text_scored_by_its_windows_alone(model, tmp_path):
+    """A text of more than long_text_words words is scored by its windows alone, at
+    window_words and at long_window_words; a shorter one by itself and its windows. The
+    setting travels with the model."""
+    from dataclasses import replace
+
+    m = copy.copy(model)
+    m.config = replace(model.config, long_text_words=300, long_window_words=150, long_text_sentences=False)
+    m.window_weight = 0.9
+    nlp = make_danish()
+    long_doc = nlp("\n\n".join(d["text"] for d in read_split("dev")[:3]))
+    assert int(token_table(long_doc).words_per_sentence.sum()) > 300
+    runs = m.proba_from_counts(_run_rows(m, long_doc, (m.config.window_words, 150)))
+    scored = m.score_doc(long_doc)
+    np.testing.assert_allclose(scored.doc, 0.9 * runs[1:].max(axis=0), atol=1e-5)
+    # each label's run (where its evidence is taken from) is the window that gave its score
+    words = token_table(long_doc).words_per_sentence.tolist()
+    bounds = windows(words, m.config.window_words) + windows(words, 150)
+    assert [tuple(r) for r in scored.runs.tolist()] == [bounds[k] for k in runs[1:].argmax(axis=0)]
+    short = next(nlp(d["text"]) for d in read_split("dev") if 150 < len(d["text"].split()) < 250)
+    runs = m.proba_from_counts(_run_rows(m, short, (m.config.window_words,)))
+    np.testing.assert_allclose(m.score_doc(short).doc, np.maximum(runs[0], 0.9 * runs[1:].max(axis=0)), atol=1e-5)
+    m.save(tmp_path / "m")
+    again = LinearModel.load(tmp_path / "m")
+    assert (again.config.long_text_words, again.config.long_window_words) == (300, 150)
+    np.testing.assert_allclose(again.score_doc(long_doc).doc, m.score_doc(long_doc).doc, atol=1e-6)
+
+
+def test_sentences_of_a_long_text_are_runs_gated_harder(model):
+    """With long_text_sentences, each sentence of four words or more in a long text is a
+    run too, its label probability times the gate's to sentence_gate_power."""
+    from dataclasses import replace
+
+    assert model.gate
+    m = copy.copy(model)
+    m.config = replace(model.config, long_text_words=300, long_window_words=0, long_text_sentences=True, sentence_gate_power=3.0)
+    m.window_weight = 1.0
+    doc = make_danish()("\n\n".join(d["text"] for d in read_split("dev")[:3]))
+    table = token_table(doc)
+    counts = m.featurizer.counts(doc)
+    window_rows = _run_rows(m, doc, (m.config.window_words,))
+    sentence_rows = sparse.vstack([sparse.csr_matrix(counts[k].sum(axis=0)) for k, n in enumerate(table.words_per_sentence) if n >= 4]).tocsr()
+    n = len(m.labels)
+    raw = m._calibrated(np.asarray(m.tfidf(sentence_rows) @ m.coef.T) + m.intercept)
+    sentences = raw[:, :n] * raw[:, n:] ** 3.0
+    windowed = m.proba_from_counts(window_rows)[1:]
+    np.testing.assert_allclose(m.score_doc(doc).doc, np.maximum(windowed.max(axis=0), sentences.max(axis=0)), atol=1e-5)
+    off = copy.copy(m)
+    off.config = replace(m.config, long_text_sentences=False)
+    np.testing.assert_allclose(off.score_doc(doc).doc, windowed.max(axis=0), atol=1e-5)
+
+
+LONG_MINUTES = Path(__file__).parent / "data" / "long_minutes.txt"
+
+
+def _minutes_item(text: str, number: int) -> tuple[int, int]:
+    start = text.index(f"Punkt {number}.")
+    return start, text.index(f"Punkt {number + 1}.")
+
+
+def test_long_minutes_labelled_by_the_one_item_that_matters(clf):
+    """Twelve agenda items (written for this test), one about public–civil collaboration
+    (item 8: a written agreement with a volunteer association on visiting friends at the
+    care homes, which lend a room); the others budget, a road-clearing tender, a grant
+    pool for house owners, an agreement between two municipalities. The labels come
+    from item 8 and their evidence lies there; the near misses add nothing, not even a
+    label to review."""
+    text = LONG_MINUTES.read_text(encoding="utf-8")
+    result = clf.classify(text)
+    assert {"task_collaboration", "written_agreement"} <= set(result.labels)
+    assert not {"grants", "marketisation", "service_delivery", "hybridisation"} & (set(result.labels) | set(result.needs_review))
+    start, end = _minutes_item(text, 8)
+    for label in result.labels:
+        assert all(start <= span.start < end for span in result.evidence[label]), label
+
+
+def test_long_minutes_without_that_item_get_no_label(clf):
+    text = LONG_MINUTES.read_text(encoding="utf-8")
+    start, end = _minutes_item(text, 8)
+    assert clf.classify(text[:start] + text[end:]).labels == ()

@@ -106,3 +106,21 @@ def test_relabel_raw_file_keeps_the_first_annotation(tmp_path):
     assert relabel_raw_file(p, {"grants"}) and read_raw_file(p)[0]["first_annotation"] == {"trends": [], "forms": ["grants"]}
     with pytest.raises(ValueError, match="taxonomy"):
         relabel_raw_file(p, {"tilskud"})
+
+
+def test_guideline_examples_and_one_sentence_in_many():
+    """The guideline's example sentences (P4 check of make eval): every label has
+    sentences that carry it and near misses; each long text holds its sentence once,
+    between documents without a label."""
+    from samspil.corpus import guideline_examples, one_sentence_in_many
+
+    examples = guideline_examples()
+    assert {lab for lab, sign, _ in examples if sign == "+"} == set(LABELS)
+    assert {lab for lab, sign, _ in examples if sign == "-"} == set(LABELS)
+    assert all(q and "»" not in q and "«" not in q for _, _, q in examples)
+    dev = read_split("dev")
+    sentences = [q for _, _, q in examples[:5]]
+    texts = one_sentence_in_many(dev, sentences, min_words=1600)
+    assert len(texts) == 5
+    for q, t in zip(sentences, texts):
+        assert t.count(q) == 1 and len(t.split()) >= 1600 and not t.startswith(q)

@@ -49,14 +49,22 @@ class CitationExtractor:
 
 
 def select_evidence(text: str, spans, proba: np.ndarray, threshold: float, k: int = 3,
-                    words: np.ndarray | None = None, exclude: tuple[tuple[int, int], ...] = ()) -> tuple[Span, ...]:
+                    words: np.ndarray | None = None, exclude: tuple[tuple[int, int], ...] = (),
+                    run: tuple[int, int] | None = None) -> tuple[Span, ...]:
     """The best sentence for a label, and up to ``k - 1`` more whose score passes the threshold.
 
     Headings and fragments score high on little text, so sentences under eight
     words are ranked at a discount; sentences that start inside an ``exclude`` span
     (the reference lists) are no evidence. ``words`` (per sentence) is computed when
-    not given.
+    not given. With ``run`` (sentences ``[first, last)``: the window the label's score
+    came from) the evidence is taken from there: in long minutes, from the agenda item
+    that carries the label, not from an unrelated one that uses its words.
     """
+    if run is not None and (run[0] > 0 or run[1] < len(spans)):
+        inside = select_evidence(text, spans[run[0] : run[1]], proba[run[0] : run[1]], threshold, k,
+                                 None if words is None else words[run[0] : run[1]], exclude)
+        if inside:
+            return inside
     if words is None:
         words = sentence_words(text, spans)
     rank_score = proba * np.minimum(1.0, words / 8.0)
@@ -144,7 +152,8 @@ class LabelClassifier:
             words = sentence_words(text, scored.spans)
             for j, lab in enumerate(labels):
                 if predicted[j]:
-                    evidence[lab] = select_evidence(text, scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence, words, exclude)
+                    run = None if scored.runs is None else tuple(scored.runs[j].tolist())
+                    evidence[lab] = select_evidence(text, scored.spans, scored.proba[:, j], model.thresholds.values[j], self.max_evidence, words, exclude, run)
         doc._.evidence = evidence
         return doc
 

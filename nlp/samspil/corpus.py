@@ -330,6 +330,43 @@ def one_item_in_many(docs: list[dict[str, Any]], n: int = 60, min_words: int = 1
     return texts, chosen
 
 
+def guideline_examples(corpus_dir: Path | str | None = None) -> list[tuple[str, str, str]]:
+    """The example sentences of the annotation guideline's label sections (5 and 6):
+    ``(label, sign, sentence)``, sign ``"+"`` for a sentence that carries the label and
+    ``"-"`` for a near miss that does not (``»…«`` quotes in the ``+``/``−`` items)."""
+    text = (Path(corpus_dir or CORPUS_DIR) / "GUIDELINES.md").read_text(encoding="utf-8")
+    end = text.find("\n## 7.")
+    parts = re.split(r"^### [56]\.\d+ `(\w+)`.*$", text[: end if end > 0 else len(text)], flags=re.M)
+    out = []
+    for label, body in zip(parts[1::2], parts[2::2]):
+        for item in re.finditer(r"^- `([+−])` (.*?)(?=^- `|\Z)", body, flags=re.M | re.S):
+            sign = "+" if item.group(1) == "+" else "-"
+            out += [(label, sign, q) for q in re.findall(r"»(.*?)«", " ".join(item.group(2).split()))]
+    return out
+
+
+def one_sentence_in_many(docs: list[dict[str, Any]], sentences: list[str], min_words: int = 1600, seed: int = 0) -> list[str]:
+    """Long texts with one sentence that matters: each sentence is placed, as its own
+    paragraph at a random position, among the split's documents without a label until
+    the whole has ``min_words`` words (guideline P4: one passing mention is enough)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    negatives = [d["text"] for d in docs if not d["trends"] and not d["forms"]]
+    if not negatives:
+        return []
+    texts = []
+    for sentence in sentences:
+        parts: list[str] = []
+        for k in rng.permutation(len(negatives)):
+            if sum(len(p.split()) for p in parts) >= min_words:
+                break
+            parts.append(negatives[k])
+        parts.insert(int(rng.integers(1, len(parts))) if len(parts) > 1 else len(parts), sentence)
+        texts.append("\n\n".join(parts))
+    return texts
+
+
 def corpus_hash(corpus_dir: Path | str | None = None) -> str:
     h = hashlib.sha256()
     for s in SPLITS:

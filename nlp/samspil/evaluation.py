@@ -297,11 +297,15 @@ def one_item_in_many(model, docs: list[dict[str, Any]], labels: tuple[str, ...],
         return {}
     y = label_matrix(chosen, labels)
 
-    def f1(batch: list[str]) -> float:
-        return round(_micro(y, model.thresholds.predict(model.predict_proba(batch)).astype(int)), 4)
+    def prf(batch: list[str]) -> tuple[float, float, float]:
+        pred = model.thresholds.predict(model.predict_proba(batch)).astype(int)
+        tp, fp, fn = (int(np.sum((pred == a) & (y == b))) for a, b in ((1, 1), (1, 0), (0, 1)))
+        return tuple(round(x, 4) for x in _prf(tp, fp, fn))
 
+    alone, long = prf([d["text"] for d in chosen]), prf(texts)
     return {"documents": len(chosen), "median_words": int(np.median([len(t.split()) for t in texts])),
-            "micro_f1_alone": f1([d["text"] for d in chosen]), "micro_f1_in_long_text": f1(texts)}
+            "micro_f1_alone": alone[2], "micro_f1_in_long_text": long[2],
+            "precision_alone": alone[0], "recall_alone": alone[1], "precision_in_long_text": long[0], "recall_in_long_text": long[1]}
 
 
 def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | Path | None = None, split: str = "test", learning_curve: bool = True) -> dict[str, Any]:
@@ -337,6 +341,7 @@ def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | 
     unlabelled = ~y.any(axis=1)
     metrics["unlabelled_given_a_label"] = {"documents": int(unlabelled.sum()), "given_a_label": int(pred[unlabelled].any(axis=1).sum())}
     metrics["one_item_in_many"] = one_item_in_many(model, docs, labels)
+    metrics["one_sentence_in_many"] = one_sentence_in_many(model, docs, labels)
     kw = KeywordBaseline(labels)
     kw_proba = kw.predict_proba([d["text"] for d in docs])
     metrics["keyword_baseline"] = full_report(y, kw_proba, kw_proba.astype(int), docs, labels)
@@ -396,6 +401,53 @@ def plot_learning_curve(curve: list[dict[str, Any]], path: Path) -> None:
     plt.close(fig)
 
 
+def one_sentence_in_many(model, docs: list[dict[str, Any]], labels: tuple[str, ...], min_words: int = 1600, seed: int = 0) -> dict[str, Any]:
+    """Guideline P4 ("one passing mention is enough"): the example sentences of the
+    annotation guideline, alone and each placed among the split's unlabelled documents
+    (:func:`samspil.corpus.one_sentence_in_many`); how many of the ``+`` sentences get
+    their label, and how many of the ``−`` ones (near misses) get no label at all."""
+    from .corpus import guideline_examples
+    from .corpus import one_sentence_in_many as build
+
+    examples = [(lab, sign, q) for lab, sign, q in guideline_examples() if lab in labels]
+    texts = build(docs, [q for _, _, q in examples], min_words, seed)
+    if not examples or not texts:
+        return {}
+    col = {lab: j for j, lab in enumerate(labels)}
+    positive = np.array([sign == "+" for _, sign, _ in examples])
+    target = np.array([col[lab] for lab, _, _ in examples])
+    out: dict[str, Any] = {"positives": int(positive.sum()), "negatives": int((~positive).sum()), "median_words": int(np.median([len(t.split()) for t in texts]))}
+    for where, batch in (("alone", [q for _, _, q in examples]), ("in_long_text", texts)):
+        pred = model.thresholds.predict(model.predict_proba(batch)).astype(bool)
+        out[f"found_{where}"] = int(pred[np.flatnonzero(positive), target[positive]].sum())
+        out[f"negatives_without_label_{where}"] = int((~pred[~positive].any(axis=1)).sum())
+    return out
+
+
+def _long_text_limit(one: dict[str, Any]) -> str:
+    """The card's limitation line on long texts, from the one-item-in-many figures."""
+    line = (f"- Long texts: a label carried by one passage is found (windows), but each further passage is another chance of a wrong label: "
+            f"in constructed texts of 1,600+ words micro-F1 falls from {one.get('micro_f1_alone')} to {one.get('micro_f1_in_long_text')}")
+    if "precision_alone" in one:
+        lost_p = one["precision_alone"] - one["precision_in_long_text"]
+        lost_r = one["recall_alone"] - one["recall_in_long_text"]
+        line += f", {'more by precision' if lost_p > lost_r else 'more by recall'} (precision {one['precision_alone']} to {one['precision_in_long_text']}, recall {one['recall_alone']} to {one['recall_in_long_text']})"
+    return line + ". Read the evidence sentences of labels on long minutes."
+
+
+def _long_text_clause(model) -> str:
+    """What the model does with long texts, from its feature config (linear backend)."""
+    config = getattr(model, "config", None)
+    words = getattr(config, "long_text_words", 0)
+    if not words:
+        return ""
+    extra = f" and of {config.long_window_words} words" if config.long_window_words else ""
+    sentences = (f" and by each of its sentences, whose label probability is multiplied by the gate's to the power {config.sentence_gate_power:g}, "
+                 "so that one passing mention counts (guideline P4)") if getattr(config, "long_text_sentences", False) else ""
+    return (f" A text of more than {words:,} words is scored by its windows alone (of the tuned size{extra}){sentences}, not also whole: "
+            "in long minutes the words of unrelated items would mix with the one item that matters.")
+
+
 def _tuning_line(t: dict[str, Any]) -> str:
     w = t.get("window_weight", "–")
     windows = f"windows of {t.get('window_words', '–')} words, " + (f"a window weight per label ({', '.join(f'{x:g}' for x in w)}; 0: no windows)" if isinstance(w, list) else f"window weight {w}")
@@ -433,7 +485,7 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
             f"{meta.get('n_train')} training documents (the train and dev splits); evaluated on {metrics['documents']} {metrics['split']} documents."
             if cv else
             f"{meta.get('n_train')} training and {meta.get('n_dev')} dev documents; evaluated on {metrics['documents']} {metrics['split']} documents."),
-        f"- Method: {_METHODS.get(meta.get('backend'), meta.get('backend'))}",
+        f"- Method: {_METHODS.get(meta.get('backend'), meta.get('backend'))}{_long_text_clause(model)}",
         _tuning_line(meta.get("tuning") or {}),
         "- Storage: `manifest.json` (labels, thresholds, hashes), `vocab.json`, `weights.safetensors`; nothing is unpickled.",
         "",
@@ -463,6 +515,17 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
                   f"{one['documents']} labelled test documents, each placed among unlabelled test documents until the whole "
                   f"has at least 1,600 words (median {one['median_words']:,}): micro-F1 {one['micro_f1_in_long_text']:.3f} in the long texts, "
                   f"{one['micro_f1_alone']:.3f} for the same documents alone (constructed texts, a check of the windows, not a sample of real minutes)."]
+        if "precision_alone" in one:
+            lines += ["", f"Precision {one['precision_in_long_text']:.3f} in the long texts against {one['precision_alone']:.3f} alone; "
+                          f"recall {one['recall_in_long_text']:.3f} against {one['recall_alone']:.3f}."]
+    sent = metrics.get("one_sentence_in_many") or {}
+    if sent:
+        lines += ["", "## One sentence in many (passing mentions)", "",
+                  f"The annotation guideline's example sentences (corpus/GUIDELINES.md, sections 5 and 6), each placed as one paragraph among "
+                  f"unlabelled test documents (median {sent['median_words']:,} words; guideline P4: one passing mention is enough): "
+                  f"{sent['found_in_long_text']} of the {sent['positives']} sentences that carry a label get it ({sent['found_alone']} as a text of their own); "
+                  f"of the {sent['negatives']} near-miss sentences, {sent['negatives_without_label_in_long_text']} leave the long text without any label "
+                  f"({sent['negatives_without_label_alone']} on their own)."]
     lines += ["", "## Most frequent co-occurrence errors", ""]
     for e in ms["cooccurrence_errors"][:12]:
         if e["kind"] == "false_positive":
@@ -516,7 +579,7 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
         ("- Scores are calibrated on the training data by cross-validation, and thresholds are chosen on out-of-fold scores of train and dev."
          if cv else
          "- Scores are calibrated on the training data by cross-validation; thresholds on a small dev split."),
-        f"- Long texts: a label carried by one passage is found (windows), but each further passage is another chance of a wrong label: in constructed texts of 1,600+ words micro-F1 falls from {(metrics.get('one_item_in_many') or {}).get('micro_f1_alone')} to {(metrics.get('one_item_in_many') or {}).get('micro_f1_in_long_text')}, mostly by precision. Read the evidence sentences of labels on long minutes.",
+        _long_text_limit(metrics.get("one_item_in_many") or {}),
         "- Non-Danish text is processed but the model has seen only Danish.",
         "",
     ]

@@ -34,12 +34,16 @@ class SentenceScores:
 
     ``spans`` are ``(start, end)`` character offsets of the sentences; ``proba``
     is ``(n_sentences, n_labels)``; ``doc`` is the document-level ``(n_labels,)``
-    probability after aggregation over windows.
+    probability after aggregation over windows; ``runs`` (when known) is
+    ``(n_labels, 2)``: for each label the sentences ``[first, last)`` of the run (the
+    whole text, a window, a sentence) its document score came from, where its
+    evidence is to be found.
     """
 
     spans: tuple[tuple[int, int], ...]
     proba: np.ndarray
     doc: np.ndarray
+    runs: np.ndarray | None = None
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

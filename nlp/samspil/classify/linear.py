@@ -33,8 +33,8 @@ from ..tokenise import doc_text, lemma_index
 from .base import SentenceScores, read_manifest, sigmoid, write_manifest
 from .thresholds import Thresholds
 
-FORMAT_VERSION = 3  # 2: window_weight may be one weight per label; 3: a relevance gate may follow the labels
-_READABLE_FORMATS = (1, 2, 3)
+FORMAT_VERSION = 4  # 2: window_weight may be one weight per label; 3: a relevance gate may follow the labels; 4: long texts (feature_config)
+_READABLE_FORMATS = (1, 2, 3, 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,20 @@ class FeatureConfig:
     sublinear_tf: bool = True
     window_words: int = 150
     max_cache: int = 400_000
+    #: A text of more words than this is scored by its windows alone, not also as one
+    #: bag of words (0: every text is): in long minutes the words of the unrelated
+    #: items mix with the one item that matters (a road contract's words and a
+    #: volunteer agreement's collaboration make ``written_agreement`` out of neither).
+    long_text_words: int = 0
+    #: Windows of a second, longer size for such long texts (0: none), so that an item
+    #: of a few hundred words is also scored as a whole.
+    long_window_words: int = 0
+    #: In such long texts every sentence of four words or more is a run as well, so that
+    #: one passing mention counts (guideline P4), its label probability multiplied by
+    #: the relevance gate's to :attr:`sentence_gate_power` (a single sentence says little,
+    #: so the gate must be surer of it than of a window).
+    long_text_sentences: bool = False
+    sentence_gate_power: float = 3.0
 
     def __post_init__(self) -> None:
         if not 1 <= self.char_min <= self.char_max <= 8:
@@ -56,6 +70,10 @@ class FeatureConfig:
             raise ValueError(f"min_df must be at least 1, got {self.min_df}")
         if self.window_words < 20:
             raise ValueError(f"window_words must be at least 20, got {self.window_words}")
+        if self.long_text_words < 0 or self.long_window_words < 0 or 0 < self.long_window_words < 20:
+            raise ValueError(f"expected long_text_words >= 0 and long_window_words 0 or at least 20, got {self.long_text_words}, {self.long_window_words}")
+        if self.sentence_gate_power < 0:
+            raise ValueError(f"sentence_gate_power must be >= 0, got {self.sentence_gate_power}")
 
 
 def _word_form(text: str) -> str:
@@ -459,7 +477,7 @@ class LinearModel:
         """Platt: probabilities of decision values (one column per label, then the gate's)."""
         return sigmoid(-(self.platt_a * decision + self.platt_b))
 
-    def _gated(self, proba: np.ndarray) -> np.ndarray:
+    def _gated(self, proba: np.ndarray, power: float | None = None) -> np.ndarray:
         """The labels' columns of rows of probabilities (labels and gate), each label's
         times the gate's to the power :attr:`gate_power`.
 
@@ -468,13 +486,15 @@ class LinearModel:
         public–civil collaboration looks like at all, from four times as many positive
         examples as the rarest label has. Multiplied, a near miss (a tender for road
         works, a grant to house owners) that one label's model takes for its own is
-        held back by a gate that sees no collaboration in it."""
+        held back by a gate that sees no collaboration in it. (``power``: another power
+        than :attr:`gate_power`, for the sentence runs of a long text.)"""
         n = len(self.labels)
+        power = self.gate_power if power is None else power
         if not self.gate:
             return proba
-        if not self.gate_power:
+        if not self.gate_power or not power:
             return proba[:, :n]
-        return proba[:, :n] * proba[:, n : n + 1] ** np.float32(self.gate_power)
+        return proba[:, :n] * proba[:, n : n + 1] ** np.float32(power)
 
     def passage_proba_from_counts(self, counts: sparse.csr_matrix) -> np.ndarray:
         """What :meth:`score_doc` computes for sentences and windows, from their counts:
@@ -544,12 +564,19 @@ class LinearModel:
         weight = np.asarray(self.window_weight, dtype=np.float32)
         groups: list[tuple[int, int]] = []
         first_group = []
+        sentence_runs: list[int] = []  # the groups that are single sentences of a long text
         for t, b in zip(tables, base):
             first_group.append(len(groups))
             groups.append((b, b + len(t.spans)))
             words = t.words_per_sentence.tolist()
             if weight.max() > 0 and sum(words) > 1.5 * self.config.window_words:
                 groups += [(b + lo, b + hi) for lo, hi in windows(words, self.config.window_words)]
+                if self._is_long(sum(words)):
+                    if self.config.long_window_words:
+                        groups += [(b + lo, b + hi) for lo, hi in windows(words, self.config.long_window_words)]
+                    if self.config.long_text_sentences:
+                        sentence_runs += range(len(groups), len(groups) + sum(n >= 4 for n in words))
+                        groups += [(b + k, b + k + 1) for k, n in enumerate(words) if n >= 4]
         first_group.append(len(groups))
         lowers = np.concatenate([t.lowers for t in tables]) if tables else np.zeros(0, np.uint64)
         if len(lowers) == 0:
@@ -577,15 +604,31 @@ class LinearModel:
             # The documents and their windows, exactly as training scores a text; the
             # gate applies to each run, so a window counts when it shows both the
             # label and collaboration.
-            proba = self._gated(self._exact(sentence, inverse, offsets, lens, flat_all, bigram_pos, self._rank[bigram_cols], groups))
+            raw = self._exact(sentence, inverse, offsets, lens, flat_all, bigram_pos, self._rank[bigram_cols], groups)
+            proba = self._gated(raw)
+            if sentence_runs:
+                proba[sentence_runs] = self._gated(raw[sentence_runs], self.config.sentence_gate_power)
         out = []
+        bounds = np.asarray(groups, dtype=np.int64).reshape(-1, 2)
         for i, t in enumerate(tables):
             g0, g1 = first_group[i], first_group[i + 1]
-            doc_proba = proba[g0]
+            # The document's score for a label is the best of its runs: the text itself and
+            # its windows (weighted); a long text's own run does not count for a label
+            # that has windows.
+            runs = proba[g0:g1].copy()
             if g1 - g0 > 1:
-                doc_proba = np.maximum(doc_proba, weight * proba[g0 + 1 : g1].max(axis=0))
-            out.append(SentenceScores(t.spans, sent_proba[base[i] : base[i + 1]], doc_proba))
+                runs[1:] *= weight
+                if self._is_long(int(t.words_per_sentence.sum())):
+                    runs[0] = np.where(weight > 0, -1.0, runs[0])
+            best = runs.argmax(axis=0)
+            doc_proba = runs[best, np.arange(runs.shape[1])]
+            out.append(SentenceScores(t.spans, sent_proba[base[i] : base[i + 1]], doc_proba, bounds[g0 + best] - base[i]))
         return out
+
+    def _is_long(self, n_words: int) -> bool:
+        """Whether a text of ``n_words`` words is scored by its windows alone (see
+        :attr:`FeatureConfig.long_text_words`)."""
+        return bool(self.config.long_text_words) and n_words > self.config.long_text_words
 
     #: Word occurrences (counted once for each run they fall in) expanded into feature
     #: keys at a time: bounds the memory that scoring takes on a long document.
