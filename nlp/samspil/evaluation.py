@@ -421,6 +421,10 @@ def one_sentence_in_many(model, docs: list[dict[str, Any]], labels: tuple[str, .
         pred = model.thresholds.predict(model.predict_proba(batch)).astype(bool)
         out[f"found_{where}"] = int(pred[np.flatnonzero(positive), target[positive]].sum())
         out[f"negatives_without_label_{where}"] = int((~pred[~positive].any(axis=1)).sum())
+    # The same long texts without the sentence (the same seed draws the same documents):
+    # how many the near-miss sentences' carriers leave without a label on their own.
+    carriers = [t for t, pos in zip(build(docs, [""] * len(examples), min_words, seed), positive) if not pos]
+    out["carriers_of_negatives_without_label"] = int((~model.thresholds.predict(model.predict_proba(carriers)).astype(bool).any(axis=1)).sum())
     return out
 
 
@@ -525,7 +529,8 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
                   f"unlabelled test documents (median {sent['median_words']:,} words; guideline P4: one passing mention is enough): "
                   f"{sent['found_in_long_text']} of the {sent['positives']} sentences that carry a label get it ({sent['found_alone']} as a text of their own); "
                   f"of the {sent['negatives']} near-miss sentences, {sent['negatives_without_label_in_long_text']} leave the long text without any label "
-                  f"({sent['negatives_without_label_alone']} on their own)."]
+                  f"({sent['negatives_without_label_alone']} on their own)"
+                  + (f"; without the sentence, {sent['carriers_of_negatives_without_label']} of those long texts have no label." if "carriers_of_negatives_without_label" in sent else ".")]
     lines += ["", "## Most frequent co-occurrence errors", ""]
     for e in ms["cooccurrence_errors"][:12]:
         if e["kind"] == "false_positive":
