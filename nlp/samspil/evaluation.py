@@ -16,7 +16,7 @@ from .records import FORMS, LABELS, TRENDS
 
 GROUPS = {"trends": TRENDS, "forms": FORMS, "all": LABELS}
 _METHODS = {
-    "linear": "TF-IDF over lemma unigrams and bigrams and character 3–5-grams of word forms (NFKC-normalised, lower case); one logistic regression per label, trained on the documents and, as multiple-instance learning, on passages of 60 words (each round adds the best-scoring passage of every positive document and the hardest passages of the negative ones), Platt-calibrated on out-of-fold decisions; with a relevance gate, a model of \"has any label\" fitted the same way, whose probability (to a tuned power) multiplies each label's; documents are scored whole and in overlapping windows of sentences (the document score is the maximum, windows weighted); window size and weight and per-label thresholds tuned as the next line says.",
+    "linear": "TF-IDF over lemma unigrams and bigrams and character 3–5-grams of word forms (NFKC-normalised, lower case); one logistic regression per label, trained on the documents and, as multiple-instance learning, on passages of {passage_words} words (each round adds the best-scoring passage of every positive document and the hardest passages of the negative ones), Platt-calibrated on out-of-fold decisions; with a relevance gate, a model of \"has any label\" fitted the same way, whose probability (to a tuned power) multiplies each label's; documents are scored whole and in overlapping windows of sentences (the document score is the maximum, windows weighted); window size and weight and per-label thresholds tuned as the next line says.",
     "spacy": "spaCy textcat_multilabel (TextCatBOW, uni- and bigrams) trained with `spacy train` from training/configs/textcat.cfg; documents scored whole and in windows (maximum); thresholds tuned on dev.",
     "transformer": "a transformers sequence classifier (multi-label) fine-tuned on sentence windows; document score is the maximum over windows; thresholds tuned on dev.",
 }
@@ -489,7 +489,7 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
             f"{meta.get('n_train')} training documents (the train and dev splits); evaluated on {metrics['documents']} {metrics['split']} documents."
             if cv else
             f"{meta.get('n_train')} training and {meta.get('n_dev')} dev documents; evaluated on {metrics['documents']} {metrics['split']} documents."),
-        f"- Method: {_METHODS.get(meta.get('backend'), meta.get('backend'))}{_long_text_clause(model)}",
+        f"- Method: {str(_METHODS.get(meta.get('backend'), meta.get('backend'))).replace('{passage_words}', str((meta.get('params') or {}).get('passage_words', 60)))}{_long_text_clause(model)}",
         _tuning_line(meta.get("tuning") or {}),
         "- Storage: `manifest.json` (labels, thresholds, hashes), `vocab.json`, `weights.safetensors`; nothing is unpickled.",
         "",
