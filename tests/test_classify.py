@@ -104,11 +104,9 @@ def test_windows_scored_as_in_training(model):
     text = "\n\n".join(d["text"] for d in read_split("dev")[:3])
     doc = make_danish()(text)
     assert not model.config.long_text_words or int(token_table(doc).words_per_sentence.sum()) <= model.config.long_text_words
-    counts = model.featurizer.counts(doc)
     bounds = windows(token_table(doc).words_per_sentence.tolist(), model.config.window_words)
     assert len(bounds) > 3 and np.max(model.window_weight) > 0
-    rows = [sparse.csr_matrix(counts.sum(axis=0))] + [sparse.csr_matrix(counts[a:b].sum(axis=0)) for a, b in bounds]
-    slow = model.proba_from_counts(sparse.vstack(rows).tocsr())
+    slow = model.proba_from_counts(_run_rows(model, doc, (model.config.window_words,)))
     expected = np.maximum(slow[0], model.window_weight * slow[1:].max(axis=0))
     np.testing.assert_allclose(model.score_doc(doc).doc, expected, atol=1e-5)
 

@@ -322,10 +322,12 @@ def one_item_in_many(docs: list[dict[str, Any]], n: int = 60, min_words: int = 1
     texts = []
     for d in chosen:
         parts = [d["text"]]
+        n_words = len(d["text"].split())
         for k in rng.permutation(len(negatives)):
-            if sum(len(p.split()) for p in parts) >= min_words:
+            if n_words >= min_words:
                 break
             parts.insert(int(rng.integers(0, len(parts) + 1)), negatives[k])
+            n_words += len(negatives[k].split())
         texts.append("\n\n".join(parts))
     return texts, chosen
 
@@ -358,10 +360,12 @@ def one_sentence_in_many(docs: list[dict[str, Any]], sentences: list[str], min_w
     texts = []
     for sentence in sentences:
         parts: list[str] = []
+        n_words = 0
         for k in rng.permutation(len(negatives)):
-            if sum(len(p.split()) for p in parts) >= min_words:
+            if n_words >= min_words:
                 break
             parts.append(negatives[k])
+            n_words += len(negatives[k].split())
         parts.insert(int(rng.integers(1, len(parts))) if len(parts) > 1 else len(parts), sentence)
         texts.append("\n\n".join(parts))
     return texts

@@ -44,11 +44,16 @@ def label_metrics(y: np.ndarray, pred: np.ndarray, labels: tuple[str, ...]) -> d
     return out
 
 
-def _micro(y: np.ndarray, pred: np.ndarray) -> float:
+def _micro_prf(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
+    """Micro precision, recall and F1 of 0/1 matrices."""
     tp = int(np.sum((pred == 1) & (y == 1)))
     fp = int(np.sum((pred == 1) & (y == 0)))
     fn = int(np.sum((pred == 0) & (y == 1)))
-    return _prf(tp, fp, fn)[2]
+    return _prf(tp, fp, fn)
+
+
+def _micro(y: np.ndarray, pred: np.ndarray) -> float:
+    return _micro_prf(y, pred)[2]
 
 
 def bootstrap(y: np.ndarray, pred: np.ndarray, labels: tuple[str, ...], n: int = 1000, seed: int = 0) -> dict[str, Any]:
@@ -297,10 +302,9 @@ def one_item_in_many(model, docs: list[dict[str, Any]], labels: tuple[str, ...],
         return {}
     y = label_matrix(chosen, labels)
 
-    def prf(batch: list[str]) -> tuple[float, float, float]:
+    def prf(batch: list[str]) -> tuple[float, ...]:
         pred = model.thresholds.predict(model.predict_proba(batch)).astype(int)
-        tp, fp, fn = (int(np.sum((pred == a) & (y == b))) for a, b in ((1, 1), (1, 0), (0, 1)))
-        return tuple(round(x, 4) for x in _prf(tp, fp, fn))
+        return tuple(round(x, 4) for x in _micro_prf(y, pred))
 
     alone, long = prf([d["text"] for d in chosen]), prf(texts)
     return {"documents": len(chosen), "median_words": int(np.median([len(t.split()) for t in texts])),
@@ -489,7 +493,7 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
             f"{meta.get('n_train')} training documents (the train and dev splits); evaluated on {metrics['documents']} {metrics['split']} documents."
             if cv else
             f"{meta.get('n_train')} training and {meta.get('n_dev')} dev documents; evaluated on {metrics['documents']} {metrics['split']} documents."),
-        f"- Method: {str(_METHODS.get(meta.get('backend'), meta.get('backend'))).replace('{passage_words}', str((meta.get('params') or {}).get('passage_words', 60)))}{_long_text_clause(model)}",
+        f"- Method: {str(_METHODS.get(meta.get('backend'), meta.get('backend'))).replace('{passage_words}', str((meta.get('params') or {}).get('passage_words', LinearParams().passage_words)))}{_long_text_clause(model)}",
         _tuning_line(meta.get("tuning") or {}),
         "- Storage: `manifest.json` (labels, thresholds, hashes), `vocab.json`, `weights.safetensors`; nothing is unpickled.",
         "",

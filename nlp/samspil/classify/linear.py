@@ -565,18 +565,22 @@ class LinearModel:
         groups: list[tuple[int, int]] = []
         first_group = []
         sentence_runs: list[int] = []  # the groups that are single sentences of a long text
+        long_text = []  # per document: scored by its runs inside alone (see _is_long)
         for t, b in zip(tables, base):
             first_group.append(len(groups))
             groups.append((b, b + len(t.spans)))
             words = t.words_per_sentence.tolist()
-            if weight.max() > 0 and sum(words) > 1.5 * self.config.window_words:
+            n_words = sum(words)
+            long_text.append(self._is_long(n_words))
+            if weight.max() > 0 and n_words > 1.5 * self.config.window_words:
                 groups += [(b + lo, b + hi) for lo, hi in windows(words, self.config.window_words)]
-                if self._is_long(sum(words)):
+                if long_text[-1]:
                     if self.config.long_window_words:
                         groups += [(b + lo, b + hi) for lo, hi in windows(words, self.config.long_window_words)]
                     if self.config.long_text_sentences:
-                        sentence_runs += range(len(groups), len(groups) + sum(n >= 4 for n in words))
-                        groups += [(b + k, b + k + 1) for k, n in enumerate(words) if n >= 4]
+                        sentences = [k for k, n in enumerate(words) if n >= 4]
+                        sentence_runs += range(len(groups), len(groups) + len(sentences))
+                        groups += [(b + k, b + k + 1) for k in sentences]
         first_group.append(len(groups))
         lowers = np.concatenate([t.lowers for t in tables]) if tables else np.zeros(0, np.uint64)
         if len(lowers) == 0:
@@ -618,7 +622,7 @@ class LinearModel:
             runs = proba[g0:g1].copy()
             if g1 - g0 > 1:
                 runs[1:] *= weight
-                if self._is_long(int(t.words_per_sentence.sum())):
+                if long_text[i]:
                     runs[0] = np.where(weight > 0, -1.0, runs[0])
             best = runs.argmax(axis=0)
             doc_proba = runs[best, np.arange(runs.shape[1])]
