@@ -147,6 +147,17 @@ def test_pdf_text_hyphenation_and_running_headers(tmp_path):
     assert "Tredje side: lokaler lånes gratis." in doc.text
 
 
+def test_text_out_of_a_pdf_has_its_broken_words_joined(tmp_path):
+    p = tmp_path / "referat.txt"
+    p.write_bytes("Foreningen og kommunen har et godt samar-\r\nbejde om lektiecaféen.\r\n"
+                  "Kultur- og Fritidsudvalget bevilgede for 2018-\r\n2020 et til-\r\nskud til Ældre-\r\nSagen.".encode("cp1252"))
+    doc = read_document(p)
+    assert doc.encoding == "cp1252"
+    assert "et godt samarbejde om lektiecaféen." in doc.text
+    assert "et tilskud til Ældre-\nSagen." in doc.text  # before a capital the hyphen stays
+    assert "Kultur- og Fritidsudvalget" in doc.text and "2018-\n2020" in doc.text
+
+
 def test_from_bytes_without_suffix_is_text():
     assert read_bytes(TEXT.encode("utf-8"), "-").text == TEXT
 

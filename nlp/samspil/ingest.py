@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import errors
-from .normalise import clean_pdf_pages, normalise_text
+from .normalise import clean_pdf_pages, join_hyphenated, normalise_text
 from .records import Document
 
 SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".odt", ".rtf", ".pdf")
@@ -175,7 +175,9 @@ def _looks_binary(data: bytes) -> bool:
 def _read_text(data: bytes, name: str, limits: IngestLimits) -> Document:
     text, encoding = decode_text(data, name)
     source = "md" if name.lower().endswith(".md") else "txt"
-    return Document(path=name, text=normalise_text(text), source_type=source, encoding=encoding)
+    # Plain text is often what someone copied or exported out of a PDF, with words
+    # broken across line ends ("samar-\nbejde"); they are joined as for PDFs.
+    return Document(path=name, text=join_hyphenated(normalise_text(text)), source_type=source, encoding=encoding)
 
 
 # ---------------------------------------------------------------- HTML
