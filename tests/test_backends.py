@@ -88,6 +88,9 @@ def test_linear_backend_retrains_on_a_researchers_corpus(small_corpus, tmp_path)
 
     model = samspil.train(tmp_path / "lin", corpus_dir=small_corpus)
     assert model.meta["n_train"] == 60 + 20 and model.meta["tuning"]["method"].startswith("5-fold cross-validation")
+    stacking = model.meta["tuning"]["label_stack"]  # judged by cross-validation, used only where it helps
+    assert stacking["used"] == (stacking["cv_micro_f1_with"] > stacking["cv_micro_f1_without"] + 0.002) == (model.stack is not None)
+    assert model.meta["tuning"]["cv_micro_f1"] == max(stacking["cv_micro_f1_with"] if stacking["used"] else 0, stacking["cv_micro_f1_without"])
     metrics = samspil.evaluate(tmp_path / "lin", corpus_dir=small_corpus, split="test", learning_curve=False)
     assert metrics["documents"] == 10 and 0 <= metrics["model_scores"]["all"]["micro_f1"] <= 1
     assert (tmp_path / "lin" / "README.md").is_file() and (tmp_path / "lin" / "metrics.json").is_file()

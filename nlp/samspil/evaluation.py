@@ -465,8 +465,13 @@ def _tuning_line(t: dict[str, Any]) -> str:
         plain = [v for k, v in by.items() if "gate power" not in k and "per label" not in k]
         windows += (f", relevance gate at power {t.get('gate_power', 0):g} (0: not used; best micro-F1 without the gate "
                     f"{max(plain):.4f}, with it {max(gated):.4f})")
+    stack = t.get("label_stack")
+    if stack:  # see samspil.classify.stack
+        windows += (f"; label stacking (a logistic regression per label on all labels' out-of-fold probabilities) "
+                    f"{'used' if stack['used'] else 'not used'}: cross-validated micro-F1 {stack['cv_micro_f1_without']} without, "
+                    f"{stack['cv_micro_f1_with']} with (stacked probabilities out-of-fold as well)")
     if "cv_micro_f1" in t:
-        return (f"- Tuning by {t['method']} (every document scored by a model that did not see it): {windows}, "
+        return (f"- Tuning by {t['method']} (every document scored by a model that did not see it): {windows}; "
                 f"per-label thresholds and review bands; cross-validated micro-F1 {t['cv_micro_f1']}. The final model is then fitted on all of train and dev.")
     return f"- Tuning on dev: {windows}, dev micro-F1 {t.get('dev_micro_f1')}."
 

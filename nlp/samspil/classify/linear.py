@@ -31,10 +31,11 @@ from ..errors import ModelError
 from ..records import LABELS
 from ..tokenise import doc_text, lemma_index
 from .base import SentenceScores, read_manifest, sigmoid, write_manifest
+from .stack import LabelStack
 from .thresholds import Thresholds
 
-FORMAT_VERSION = 4  # 2: window_weight may be one weight per label; 3: a relevance gate may follow the labels; 4: long texts (feature_config)
-_READABLE_FORMATS = (1, 2, 3, 4)
+FORMAT_VERSION = 5  # 2: window_weight may be one weight per label; 3: a relevance gate may follow the labels; 4: long texts (feature_config); 5: label stacking
+_READABLE_FORMATS = (1, 2, 3, 4, 5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,9 +432,14 @@ class LinearModel:
     #: times the gate's to the power ``gate_power`` (0: the gate is not used).
     gate: bool = False
     gate_power: float = 0.0
+    #: Label stacking (see :mod:`samspil.classify.stack`): the document probabilities of
+    #: all labels read once more by a small model per label (None: not used).
+    stack: LabelStack | None = None
 
     def __post_init__(self) -> None:
         n_rows = len(self.labels) + int(self.gate)
+        if self.stack is not None and len(self.stack.intercept) != len(self.labels):
+            raise ValueError(f"expected a label stack for {len(self.labels)} labels, got one for {len(self.stack.intercept)}")
         if self.coef.shape[0] != n_rows or len(self.intercept) != n_rows:
             raise ValueError(f"expected {n_rows} rows of coefficients ({len(self.labels)} labels{' and the gate' if self.gate else ''}), got {self.coef.shape[0]}")
         if self.gate_power < 0 or (self.gate_power and not self.gate):
@@ -612,9 +618,10 @@ class LinearModel:
             proba = self._gated(raw)
             if sentence_runs:
                 proba[sentence_runs] = self._gated(raw[sentence_runs], self.config.sentence_gate_power)
-        out = []
         bounds = np.asarray(groups, dtype=np.int64).reshape(-1, 2)
-        for i, t in enumerate(tables):
+        doc_proba = np.empty((len(tables), len(self.labels)), np.float32)
+        best_runs = []
+        for i in range(len(tables)):
             g0, g1 = first_group[i], first_group[i + 1]
             # The document's score for a label is the best of its runs: the text itself and
             # its windows (weighted); a long text's own run does not count for a label
@@ -625,9 +632,11 @@ class LinearModel:
                 if long_text[i]:
                     runs[0] = np.where(weight > 0, -1.0, runs[0])
             best = runs.argmax(axis=0)
-            doc_proba = runs[best, np.arange(runs.shape[1])]
-            out.append(SentenceScores(t.spans, sent_proba[base[i] : base[i + 1]], doc_proba, bounds[g0 + best] - base[i]))
-        return out
+            doc_proba[i] = runs[best, np.arange(runs.shape[1])]
+            best_runs.append(bounds[g0 + best] - base[i])
+        if self.stack is not None and len(tables):
+            doc_proba = self.stack.apply(doc_proba)
+        return [SentenceScores(t.spans, sent_proba[base[i] : base[i + 1]], doc_proba[i], best_runs[i]) for i, t in enumerate(tables)]
 
     def _is_long(self, n_words: int) -> bool:
         """Whether a text of ``n_words`` words is scored by its windows alone (see
@@ -721,16 +730,17 @@ class LinearModel:
 
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        save_file(
-            {
-                "idf": self.idf.astype(np.float32),
-                "coef": self.coef.astype(np.float32),
-                "intercept": self.intercept.astype(np.float32),
-                "platt_a": self.platt_a.astype(np.float32),
-                "platt_b": self.platt_b.astype(np.float32),
-            },
-            str(path / "weights.safetensors"),
-        )
+        tensors = {
+            "idf": self.idf.astype(np.float32),
+            "coef": self.coef.astype(np.float32),
+            "intercept": self.intercept.astype(np.float32),
+            "platt_a": self.platt_a.astype(np.float32),
+            "platt_b": self.platt_b.astype(np.float32),
+        }
+        if self.stack is not None:
+            tensors["stack_coef"] = self.stack.coef.astype(np.float32)
+            tensors["stack_intercept"] = self.stack.intercept.astype(np.float32)
+        save_file(tensors, str(path / "weights.safetensors"))
         (path / "vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
         write_manifest(path, {
             "format": "samspil-linear",
@@ -778,6 +788,7 @@ class LinearModel:
             meta=meta,
             gate=gate,
             gate_power=float(manifest.get("gate_power", 0.0)),
+            stack=LabelStack(weights["stack_coef"], weights["stack_intercept"]) if "stack_coef" in weights else None,
         )
 
 

@@ -1,0 +1,88 @@
+"""Label stacking: each label's probability read again in the light of all the labels'.
+
+The label models of the linear backend are fitted one by one and cannot see each other.
+Yet the labels depend on each other: a text that scores high on ``partnership`` and
+``co_creation`` mentions collaboration so much that ``task_collaboration`` scores high as
+well without being meant, and a text about a volunteer-run activity in a municipal
+building that scores on ``premises`` carries the practical joint work of
+``task_collaboration`` more often than its words show. A second, small model per label
+(a logistic regression on the logits of all the labels' document probabilities, fitted
+on out-of-fold probabilities so that it learns how the first models err on texts they
+have not seen) reads these dependencies (stacked generalisation, Wolpert 1992).
+
+It is used only where cross-validation shows it helps (see
+:func:`samspil.trainer.tune_by_cross_validation`); it is stored as two arrays.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Inverse regularisation strength of the per-label logistic regressions. On dev (a
+#: train-only model's dev probabilities, stackers fitted and thresholds tuned within
+#: 5-fold cross-validation in dev, 10 repeats) 0.1 gave micro-F1 0.878 against 0.872
+#: without stacking, 0.3 0.875, 1.0 0.872.
+STACK_C = 0.1
+_EPS = 1e-4
+
+
+def logits(proba: np.ndarray) -> np.ndarray:
+    """Log-odds of probabilities, clipped to [1e-4, 1 - 1e-4]."""
+    p = np.clip(np.asarray(proba, dtype=np.float64), _EPS, 1 - _EPS)
+    return np.log(p / (1 - p))
+
+
+@dataclass(frozen=True, slots=True)
+class LabelStack:
+    """Per label ``j``: ``sigmoid(coef[j] @ logits(p) + intercept[j])``, where ``p`` are
+    the document's probabilities of all labels (in the model's label order)."""
+
+    coef: np.ndarray  # (n_labels, n_labels)
+    intercept: np.ndarray  # (n_labels,)
+
+    def __post_init__(self) -> None:
+        n = len(self.intercept)
+        if self.coef.shape != (n, n):
+            raise ValueError(f"expected a square ({n}, {n}) coefficient matrix for {n} labels, got {self.coef.shape}")
+
+    def apply(self, proba: np.ndarray) -> np.ndarray:
+        """Stacked probabilities of rows of label probabilities (same shape and dtype)."""
+        proba = np.asarray(proba)
+        if proba.shape[-1] != len(self.intercept):
+            raise ValueError(f"expected {len(self.intercept)} label probabilities per row, got {proba.shape[-1]}")
+        z = logits(proba) @ self.coef.T.astype(np.float64) + self.intercept.astype(np.float64)
+        return (1.0 / (1.0 + np.exp(-z))).astype(proba.dtype if proba.dtype.kind == "f" else np.float64)
+
+
+def fit_label_stack(y: np.ndarray, proba: np.ndarray, C: float = STACK_C) -> LabelStack:
+    """Fit one logistic regression per label on the logits of all labels' ``proba``
+    (out-of-fold probabilities: fitted on in-sample ones it would learn the first
+    models' overconfidence). A label that is always or never present keeps its own
+    probability."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = logits(proba)
+    n = y.shape[1]
+    coef = np.zeros((n, n), np.float32)
+    intercept = np.zeros(n, np.float32)
+    for j in range(n):
+        if y[:, j].min() == y[:, j].max():
+            coef[j, j] = 1.0
+            continue
+        lr = LogisticRegression(C=C, max_iter=5000).fit(x, y[:, j])
+        coef[j] = lr.coef_[0]
+        intercept[j] = lr.intercept_[0]
+    return LabelStack(coef, intercept)
+
+
+def cross_fitted(y: np.ndarray, proba: np.ndarray, folds: int = 5, seed: int = 0, C: float = STACK_C) -> np.ndarray:
+    """Stacked probabilities of every document from a stack fitted without it (to tune
+    thresholds on and to judge whether stacking helps, as the first models' out-of-fold
+    probabilities are judged)."""
+    fold_of = np.random.default_rng(seed + 1).permutation(len(y)) % folds
+    out = np.zeros_like(proba, dtype=np.float32)
+    for k in range(folds):
+        held = fold_of == k
+        out[held] = fit_label_stack(y[~held], proba[~held], C).apply(proba[held])
+    return out
