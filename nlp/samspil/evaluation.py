@@ -40,7 +40,7 @@ def label_metrics(y: np.ndarray, pred: np.ndarray, labels: tuple[str, ...]) -> d
         out["per_label"][lab] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": int(y[:, j].sum())}
     for group, members in GROUPS.items():
         cols = [labels.index(lab) for lab in members if lab in labels]
-        out[group] = {"micro_f1": round(_micro(y[:, cols], pred[:, cols]), 4), "macro_f1": round(float(np.mean([out["per_label"][labels[c]]["f1"] for c in cols])), 4)}
+        out[group] = {"micro_f1": round(micro_f1(y[:, cols], pred[:, cols]), 4), "macro_f1": round(float(np.mean([out["per_label"][labels[c]]["f1"] for c in cols])), 4)}
     return out
 
 
@@ -52,7 +52,8 @@ def _micro_prf(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
     return _prf(tp, fp, fn)
 
 
-def _micro(y: np.ndarray, pred: np.ndarray) -> float:
+def micro_f1(y: np.ndarray, pred: np.ndarray) -> float:
+    """Micro-averaged F1 of 0/1 label matrices (0 where there is nothing to find and nothing found)."""
     return _micro_prf(y, pred)[2]
 
 

@@ -14,6 +14,7 @@ from .classify.linear import LinearModel, LinearParams, fit_linear, window_weigh
 from .classify.stack import STACK_C, LabelStack, cross_fitted, fit_label_stack
 from .classify.thresholds import Thresholds, best_threshold, tune_review_bands, tune_thresholds
 from .corpus import corpus_hash, label_matrix, read_split
+from .evaluation import micro_f1
 from .models import config_dir
 from .records import LABELS
 from .tokenise import make_danish
@@ -29,13 +30,6 @@ def parse_texts(texts: list[str], batch_size: int = 16) -> list:
     """Run the Danish tokeniser, sentence splitter and lemmatizer over texts."""
     nlp = make_danish()
     return list(nlp.pipe(texts, batch_size=batch_size))
-
-
-def micro_f1(y: np.ndarray, pred: np.ndarray) -> float:
-    tp = int(np.sum((pred == 1) & (y == 1)))
-    fp = int(np.sum((pred == 1) & (y == 0)))
-    fn = int(np.sum((pred == 0) & (y == 1)))
-    return 2 * tp / max(2 * tp + fp + fn, 1)
 
 
 def tune_on_dev(model: LinearModel, dev_docs: list, y_dev: np.ndarray, band: float = 0.1) -> dict[str, Any]:
