@@ -209,10 +209,11 @@ def train(
     """Train a backend and save it to ``out``.
 
     The linear backend (the default model) is by default fitted on train and dev
-    together, with its window setting, thresholds and review bands chosen by 5-fold
-    cross-validation over them (:func:`tune_by_cross_validation`); ``tuning="dev"`` fits
-    it on train and tunes on dev, as the other backends are, for comparing backends on
-    dev. The test split is never used.
+    together, with its window setting, thresholds, review bands and label stack chosen
+    by 5-fold cross-validation over them (:func:`tune_by_cross_validation`);
+    ``tuning="dev"`` fits it on train and tunes on dev, as the other backends are, for
+    comparing backends on dev (without a label stack, which needs out-of-fold
+    probabilities of the training documents). The test split is never used.
 
     Args:
         out: model directory to write.
