@@ -1,14 +1,19 @@
 """Label stacking: each label's probability read again in the light of all the labels'.
 
-The label models of the linear backend are fitted one by one and cannot see each other.
-Yet the labels depend on each other: a text that scores high on ``partnership`` and
-``co_creation`` mentions collaboration so much that ``task_collaboration`` scores high as
-well without being meant, and a text about a volunteer-run activity in a municipal
-building that scores on ``premises`` carries the practical joint work of
-``task_collaboration`` more often than its words show. A second, small model per label
-(a logistic regression on the logits of all the labels' document probabilities, fitted
-on out-of-fold probabilities so that it learns how the first models err on texts they
-have not seen) reads these dependencies (stacked generalisation, Wolpert 1992).
+The label models of the linear backend are fitted one by one and cannot see each other,
+and their probabilities are calibrated on whole documents, not on the maximum over a
+document's windows that the document score is. A second, small model per label (a
+logistic regression on the logits of all the labels' document probabilities, fitted on
+out-of-fold probabilities so that it learns how the first models err on texts they
+have not seen; stacked generalisation, Wolpert 1992) corrects both.
+
+What it learned on corpus version 5 (the shipped model's ``stack_coef``): mostly a
+new calibration of each label's own score (own weight 0.92–1.14, intercepts −0.6 to
+−1.4), and small, mostly negative weights between labels (up to −0.15: a strong score
+for one label lowers the others a little). It raised cross-validated micro-F1 from
+0.8772 to 0.8806; on the test split it lifted ``task_collaboration`` (F1 0.62 to 0.70)
+and short texts, and gave 5 of 39 unlabelled documents a label where the model without
+it gave 2 (see the model card).
 
 It is used only where cross-validation shows it helps (see
 :func:`samspil.trainer.tune_by_cross_validation`); it is stored as two arrays.
