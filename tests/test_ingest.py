@@ -96,15 +96,34 @@ def test_docx_written_by_word_library_reads_as_python_docx_reads_it(tmp_path):
         if tag == "p":
             expected.append(docx.text.paragraph.Paragraph(block, whole).text)
         elif tag == "tbl":
+            rows = []
             for row in docx.table.Table(block, whole).rows:
                 cells = []
                 for cell in row.cells:
                     if not cells or cell.text != cells[-1]:
                         cells.append(cell.text)
-                expected.append("\t".join(cells))
+                rows.append("\t".join(cells))
+            expected.append("\n".join(rows))
     text = read_document(p).text
-    assert text == normalise_text("\n".join(expected))
-    assert "Referat af mødet i Frivilligrådet" in text and "Idrætsforeningen\t40.000 kr.\tHal 2" in text
+    assert text == normalise_text("\n\n".join(expected))  # paragraphs apart, a table's rows a line each
+    assert "Referat af mødet i Frivilligrådet\n\nRådet drøftede" in text
+    assert "Forening\tTilskud\tLokaler\nIdrætsforeningen\t40.000 kr.\tHal 2\n" in text
+
+
+def test_paragraph_ends_of_word_documents_end_sentences(tmp_path):
+    """A heading paragraph without a full stop is a sentence of its own, not read into the
+    paragraph after it (as it would be from a single line break, which in PDF text is
+    often a wrapped line); in .docx and .odt alike."""
+    from samspil.tokenise import make_danish
+
+    heading = "Driftsoverenskomst mellem Holbæk Kommune og den selvejende institution Værestedet Havnen"
+    body = "§ 1. Formål. Værestedet driver et dagtilbud på vegne af kommunen."
+    (tmp_path / "a.docx").write_bytes(make_docx([heading, body]))
+    (tmp_path / "a.odt").write_bytes(make_odt([body], heading=heading))
+    nlp = make_danish()
+    for name in ("a.docx", "a.odt"):
+        sentences = [s.text.strip() for s in nlp(read_document(tmp_path / name).text).sents]
+        assert sentences[0] == heading and sentences[1].startswith("§ 1.")
 
 
 def test_docx_without_body(tmp_path):
@@ -120,7 +139,7 @@ def test_docx_without_body(tmp_path):
 def test_odt(tmp_path):
     p = tmp_path / "svar.odt"
     p.write_bytes(make_odt(["Frivilligrådet takker for høringen.", "Vi ønsker dialog."], heading="Høringssvar"))
-    assert read_document(p).text == "Høringssvar\nFrivilligrådet takker for høringen.\nVi ønsker dialog."
+    assert read_document(p).text == "Høringssvar\n\nFrivilligrådet takker for høringen.\n\nVi ønsker dialog."
 
 
 def test_rtf_with_danish_letters(tmp_path):

@@ -258,19 +258,29 @@ def _read_docx(data: bytes, name: str, limits: IngestLimits) -> Document:
     if body is None:
         raise errors.CorruptFileError(name, "word/document.xml has no body")
     parent = _NoPart()
-    lines: list[str] = []
+    blocks: list[str] = []
     for block in body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(block, parent).text)
+            blocks.append(Paragraph(block, parent).text)
         elif tag == "tbl":
+            rows: list[str] = []
             for row in Table(block, parent).rows:
                 cells: list[str] = []
                 for cell in row.cells:
                     if not cells or cell.text != cells[-1]:  # merged cells repeat
                         cells.append(cell.text)
-                lines.append("\t".join(cells))
-    return Document(path=name, text=normalise_text("\n".join(lines)), source_type="docx")
+                rows.append("\t".join(cells))
+            blocks.append("\n".join(rows))
+    return Document(path=name, text=normalise_text(join_blocks(blocks)), source_type="docx")
+
+
+def join_blocks(blocks: list[str]) -> str:
+    """The paragraphs (and tables, a row a line) of a word-processor document as plain
+    text: an empty line between them, as in the corpus, so that the end of a paragraph
+    ends its sentence (a heading without a full stop is not read into the paragraph after
+    it, which a single line break, in PDF text often a wrapped line, would not show)."""
+    return "\n\n".join(blocks)
 
 
 def _read_odt(data: bytes, name: str, limits: IngestLimits) -> Document:
@@ -288,7 +298,8 @@ def _read_odt(data: bytes, name: str, limits: IngestLimits) -> Document:
         raise errors.CorruptFileError(name, f"broken content.xml: {exc}") from None
     text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-    lines: list[str] = []
+    blocks: list[str] = []
+    rows: list[str] = []  # the rows of the table being read
 
     def inline(el) -> str:
         parts = [el.text or ""]
@@ -309,15 +320,19 @@ def _read_odt(data: bytes, name: str, limits: IngestLimits) -> Document:
         for child in el:
             qn = etree.QName(child)
             if qn.namespace == text_ns and qn.localname in ("p", "h"):
-                lines.append(inline(child))
+                blocks.append(inline(child))
+            elif qn.namespace == table_ns and qn.localname == "table":
+                walk(child)
+                blocks.append("\n".join(rows))
+                rows.clear()
             elif qn.namespace == table_ns and qn.localname == "table-row":
                 cells = [" ".join(inline(p) for p in cell.iter(f"{{{text_ns}}}p")) for cell in child if etree.QName(cell).localname == "table-cell"]
-                lines.append("\t".join(c for c in cells if c))
+                rows.append("\t".join(c for c in cells if c))
             else:
                 walk(child)
 
     walk(root)
-    return Document(path=name, text=normalise_text("\n".join(lines)), source_type="odt")
+    return Document(path=name, text=normalise_text(join_blocks(blocks)), source_type="odt")
 
 
 # ---------------------------------------------------------------- RTF
