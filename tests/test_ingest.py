@@ -142,6 +142,12 @@ def test_odt(tmp_path):
     assert read_document(p).text == "Høringssvar\n\nFrivilligrådet takker for høringen.\n\nVi ønsker dialog."
 
 
+def test_odt_table_rows_are_lines_of_one_block(tmp_path):
+    p = tmp_path / "budget.odt"
+    p.write_bytes(make_odt(["Tilskud fordelt på foreninger:"], table=[["Forening", "Tilskud"], ["Spejderne", "12.000 kr."], ["Idrætsforeningen", "40.000 kr."]]))
+    assert read_document(p).text == "Tilskud fordelt på foreninger:\n\nForening\tTilskud\nSpejderne\t12.000 kr.\nIdrætsforeningen\t40.000 kr.\n\nSlut."
+
+
 def test_rtf_with_danish_letters(tmp_path):
     p = tmp_path / "brev.rtf"
     p.write_bytes(make_rtf(["Kære forening,", "vi bevilger 5.000 kr. til jeres ældrecafé i Ærøskøbing."]))

@@ -28,12 +28,19 @@ def make_docx(paragraphs: list[str], table: list[list[str]] | None = None) -> by
     return buf.getvalue()
 
 
-def make_odt(paragraphs: list[str], heading: str | None = None) -> bytes:
-    """A minimal valid OpenDocument text file."""
+def make_odt(paragraphs: list[str], heading: str | None = None, table: list[list[str]] | None = None) -> bytes:
+    """A minimal valid OpenDocument text file (a table after the paragraphs, its first
+    row a header row, then one more paragraph)."""
     body = ""
     if heading:
         body += f'<text:h text:outline-level="1">{escape(heading)}</text:h>'
     body += "".join(f"<text:p>{escape(p)}</text:p>" for p in paragraphs)
+    if table:
+        def row(cells: list[str]) -> str:
+            return "<table:table-row>" + "".join(f"<table:table-cell><text:p>{escape(c)}</text:p></table:table-cell>" for c in cells) + "</table:table-row>"
+
+        body += (f"<table:table><table:table-header-rows>{row(table[0])}</table:table-header-rows>"
+                 + "".join(row(r) for r in table[1:]) + "</table:table><text:p>Slut.</text:p>")
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
