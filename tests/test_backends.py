@@ -94,3 +94,16 @@ def test_linear_backend_retrains_on_a_researchers_corpus(small_corpus, tmp_path)
     metrics = samspil.evaluate(tmp_path / "lin", corpus_dir=small_corpus, split="test", learning_curve=False)
     assert metrics["documents"] == 10 and 0 <= metrics["model_scores"]["all"]["micro_f1"] <= 1
     assert (tmp_path / "lin" / "README.md").is_file() and (tmp_path / "lin" / "metrics.json").is_file()
+
+
+def test_train_command_says_what_tuning_chose(small_corpus, tmp_path):
+    from typer.testing import CliRunner
+
+    from samspil.cli import app
+
+    result = CliRunner().invoke(app, ["train", "--corpus", str(small_corpus), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text(encoding="utf-8"))
+    stack = manifest["tuning"]["label_stack"]
+    assert f"on 80 documents; cross-validated micro-F1 {manifest['tuning']['cv_micro_f1']}" in result.output
+    assert f"(label stack {'used' if stack['used'] else 'not used'}: {stack['cv_micro_f1_without']} without, {stack['cv_micro_f1_with']} with)" in result.output

@@ -239,6 +239,9 @@ def train(
         raise typer.Exit(2) from None
     t = model.meta["tuning"]
     score = f"cross-validated micro-F1 {t['cv_micro_f1']}" if "cv_micro_f1" in t else f"dev micro-F1 {t['dev_micro_f1']}"
+    if t.get("label_stack"):
+        stack = t["label_stack"]
+        score += f" (label stack {'used' if stack['used'] else 'not used'}: {stack['cv_micro_f1_without']} without, {stack['cv_micro_f1_with']} with)"
     typer.echo(f"trained {model.meta['name']} on {model.meta['n_train']} documents; {score}; saved to {out}")
 
 
