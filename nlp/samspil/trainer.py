@@ -148,15 +148,13 @@ def tune_by_cross_validation(docs: list, y: np.ndarray, labels: tuple[str, ...],
     # probabilities of the chosen setting, judged on stacked probabilities that are
     # out-of-fold as well (a second split), kept only when it beats the plain model
     # by STACK_MARGIN.
-    stack, stacked = None, cross_fitted(y, best[4], folds, seed)
+    stacked = cross_fitted(y, best[4], folds, seed)
     th_stacked = tune_thresholds(y, stacked, labels)
     f1_stacked = micro_f1(y, th_stacked.predict(stacked).astype(int))
-    stacking = {"cv_micro_f1_without": round(best[0], 4), "cv_micro_f1_with": round(f1_stacked, 4),
-                "used": bool(f1_stacked > best[0] + STACK_MARGIN), "C": STACK_C}
-    proba, th, cv_f1 = best[4], best[3], best[0]
-    if stacking["used"]:
-        stack = fit_label_stack(y, best[4])
-        proba, th, cv_f1 = stacked, th_stacked, f1_stacked
+    used = f1_stacked > best[0] + STACK_MARGIN
+    stacking = {"cv_micro_f1_without": round(best[0], 4), "cv_micro_f1_with": round(f1_stacked, 4), "used": bool(used), "C": STACK_C}
+    stack = fit_label_stack(y, best[4]) if used else None
+    proba, th, cv_f1 = (stacked, th_stacked, f1_stacked) if used else (best[4], best[3], best[0])
     thresholds = tune_review_bands(y, proba, th, max_accuracy=0.75, max_band=0.1)
     weight = best[2].tolist() if isinstance(best[2], np.ndarray) else best[2]
     tuning = {"method": f"{folds}-fold cross-validation on train and dev", "cv_micro_f1_by_window": results,
