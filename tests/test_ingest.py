@@ -113,15 +113,16 @@ def test_docx_written_by_word_library_reads_as_python_docx_reads_it(tmp_path):
 def test_paragraph_ends_of_word_documents_end_sentences(tmp_path):
     """A heading paragraph without a full stop is a sentence of its own, not read into the
     paragraph after it (as it would be from a single line break, which in PDF text is
-    often a wrapped line); in .docx and .odt alike."""
+    often a wrapped line); in .docx, .odt and .rtf alike."""
     from samspil.tokenise import make_danish
 
     heading = "Driftsoverenskomst mellem Holbæk Kommune og den selvejende institution Værestedet Havnen"
     body = "§ 1. Formål. Værestedet driver et dagtilbud på vegne af kommunen."
     (tmp_path / "a.docx").write_bytes(make_docx([heading, body]))
     (tmp_path / "a.odt").write_bytes(make_odt([body], heading=heading))
+    (tmp_path / "a.rtf").write_bytes(make_rtf([heading, body]))
     nlp = make_danish()
-    for name in ("a.docx", "a.odt"):
+    for name in ("a.docx", "a.odt", "a.rtf"):
         sentences = [s.text.strip() for s in nlp(read_document(tmp_path / name).text).sents]
         assert sentences[0] == heading and sentences[1].startswith("§ 1.")
 
@@ -153,6 +154,14 @@ def test_rtf_with_danish_letters(tmp_path):
     p.write_bytes(make_rtf(["Kære forening,", "vi bevilger 5.000 kr. til jeres ældrecafé i Ærøskøbing."]))
     text = read_document(p).text
     assert "vi bevilger 5.000 kr. til jeres ældrecafé i Ærøskøbing." in text
+
+
+def test_rtf_paragraphs_are_blocks_and_line_breaks_lines(tmp_path):
+    r"""\par ends a paragraph (an empty line in the text), \line breaks a line within one,
+    and \pard (paragraph defaults) is no paragraph end."""
+    p = tmp_path / "brev.rtf"
+    p.write_bytes(b"{\\rtf1\\ansi\\ansicpg1252\\pard Kulturforvaltningen\\line R\\'e5dhuset\\par\\pard Tak for ans\\'f8gningen.\\par}")
+    assert read_document(p).text == "Kulturforvaltningen\nRådhuset\n\nTak for ansøgningen."
 
 
 def test_pdf_text_hyphenation_and_running_headers(tmp_path):

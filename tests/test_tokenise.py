@@ -22,6 +22,22 @@ def test_headings_and_paragraphs_split(nlp):
     assert [s.text.strip() for s in doc.sents] == ["Sagsfremstilling", "Foreningen søger tilskud til\nkørsel og kaffe.", "Beslutning", "Godkendt."]
 
 
+def test_line_that_ends_short_of_the_wrap_width_ends_its_sentence(nlp):
+    """A title with a subtitle (more than eight words) and an agenda item's long heading
+    end their sentence when the next line's first word would have fitted on them; a
+    wrapped line of the same text that a capitalised name continues does not."""
+    text = ("Fra tilskud til kontrakt? Foreninger som leverandører af velfærd\n"
+            "Flere kommuner har de seneste år flyttet støtten til frivillige sociale foreninger fra frie\n"
+            "tilskud til kontrakter med krav om leverancer, og det gælder også samarbejdet med foreningen\n"
+            "Frivilligcenter Vestegnen, som i år har fået en driftsaftale med kommunen om hjælp til lektier.\n\n"
+            "7. Aftale med Ældre Sagen Middelfart om besøgsvenner på plejecentrene\n"
+            "Sagsnr.: 25/03318")
+    sents = [s.text.strip() for s in nlp(text).sents]
+    assert sents[:2] == ["Fra tilskud til kontrakt?", "Foreninger som leverandører af velfærd"]
+    assert sents[2].startswith("Flere kommuner") and sents[2].endswith("om hjælp til lektier.")
+    assert sents[3:] == ["7. Aftale med Ældre Sagen Middelfart om besøgsvenner på plejecentrene", "Sagsnr.: 25/03318"]
+
+
 def test_lemmas(nlp):
     doc = nlp("Foreningerne låner lokaler")
     assert [t.lemma_ for t in doc] == ["forening", "låne", "lokale"]

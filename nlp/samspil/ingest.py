@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -338,6 +339,9 @@ def _read_odt(data: bytes, name: str, limits: IngestLimits) -> Document:
 # ---------------------------------------------------------------- RTF
 
 
+_RTF_PAR = re.compile(r"(?<!\\)\\par(?![A-Za-z])")  # the control word \par, not \pard or an escaped backslash
+
+
 def _read_rtf(data: bytes, name: str, limits: IngestLimits) -> Document:
     from striprtf.striprtf import rtf_to_text
 
@@ -350,6 +354,10 @@ def _read_rtf(data: bytes, name: str, limits: IngestLimits) -> Document:
         digits = "".join(ch for ch in raw[marker + 8 : marker + 14] if ch.isdigit())
         if digits:
             codepage = f"cp{digits}"
+    # striprtf writes a paragraph end (\par) and a line break (\line) alike as one "\n";
+    # a paragraph end is an empty line in samspil's text, as in the other readers, so
+    # that a heading paragraph ends its sentence.
+    raw = _RTF_PAR.sub(r"\\par\\par", raw)
     try:
         text = rtf_to_text(raw, encoding=codepage, errors="replace")
     except Exception as exc:  # striprtf raises plain exceptions on broken groups

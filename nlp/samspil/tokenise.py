@@ -33,6 +33,7 @@ ABBREVIATIONS: tuple[str, ...] = (
     "vedr.", "Vedr.", "mht.", "pga.", "ift.", "iht.", "s.", "pp.", "red.", "bd.", "årg.",
     "udg.", "Kbh.", "kl.", "tlf.", "pkt.", "jan.", "feb.", "aug.", "sept.", "okt.", "nov.", "dec.",
     "u.å.", "et al.", "dvs.", "osv.", "etc.", "mv.", "m.v.", "o.l.", "Hhv.", "hhv.", "ang.", "sml.",
+    "Sagsnr.", "sagsnr.", "J.nr.", "j.nr.",
 )
 
 _BULLETS = frozenset("-•–*·▪")
@@ -50,6 +51,10 @@ _NEWLINES = re.compile(r"\n[ \t]*(\n)?")
 
 
 _END_MARKS = (".", "!", "?", "…")
+_WORD = re.compile(r"\S+")
+#: Share of the longest line within which a line plus the next line's first word must
+#: stay for the line break to count as chosen rather than wrapped (see split_sentences).
+FIT_SHARE = 0.9
 _END_HASHES: frozenset[int] = frozenset()
 
 
@@ -61,7 +66,12 @@ def split_sentences(doc: Doc) -> Doc:
     line breaks that end a heading, a list item or a sentence. PDF text breaks
     lines inside sentences, so a line break after a long line that ends in a
     lower-case word or a comma is no boundary; after a short line (a heading such
-    as "Sagsfremstilling") followed by a capital it is.
+    as "Sagsfremstilling") followed by a capital it is, and so it is after a longer
+    line followed by a capital when the next line's first word would have fitted on
+    it (a title with a subtitle, "Fra tilskud til kontrakt? Foreninger som
+    leverandører af velfærd"): text wrapped at a width moves a word to the next line
+    only when it does not fit. The width is the text's longest line; a word "fits"
+    within ``FIT_SHARE`` of it, as proportional fonts make characters a rough measure.
     """
     global _END_HASHES
     n = len(doc)
@@ -88,6 +98,7 @@ def split_sentences(doc: Doc) -> Doc:
         # the first token at or after each break, all at once
         after_break = np.searchsorted(starts, np.fromiter((b[1] for b in breaks), np.int64, len(breaks))).tolist()
         space, token_start = is_space.tolist(), starts.tolist()
+        fits_within = FIT_SHARE * max(len(line.rstrip()) for line in text.split("\n"))
         opens = []
         line_start = 0
         for (brk, brk_end, blank), nxt in zip(breaks, after_break):
@@ -107,6 +118,8 @@ def split_sentences(doc: Doc) -> Doc:
             ends_open = last.islower() or last in ",;-&("
             if first in _BULLETS or not ends_open or (len(line.split()) <= 8 and (first.isupper() or first.isdigit())):
                 opens.append(nxt)
+            elif first.isupper() and last.isalpha() and len(line) + 1 + len(_WORD.match(text, token_start[nxt]).group()) <= fits_within:
+                opens.append(nxt)  # the next word would have fitted: the line ended by choice, not by wrapping
         sent[opens] = 1
     sent[is_space & (np.arange(n) > 0)] = -1  # whitespace never opens a sentence
     doc.from_array([SENT_START], sent.astype(np.uint64).reshape(-1, 1))
