@@ -262,6 +262,23 @@ def test_one_item_in_many_builds_long_texts_and_scores_them(model):
     assert 0.0 <= out["micro_f1_in_long_text"] <= 1.0 and 0.0 < out["micro_f1_alone"] <= 1.0
 
 
+def test_pdf_round_trip_reads_the_documents_back_from_real_pdfs(model):
+    """make eval's "text out of PDFs": the documents go through fpdf2 and samspil's PDF
+    reader (wrapped lines, no empty lines, page furniture), and the shipped model gives
+    documents it was trained on (dev) the same labels from that text as from the plain text."""
+    from samspil.evaluation import pdf_round_trip
+    from samspil.ingest import read_bytes
+    from samspil.testing import corpus_pdf
+
+    docs = [d for d in read_split("dev") if d["trends"] or d["forms"]][:6]
+    back = read_bytes(corpus_pdf(docs[0]["text"], header="x"), "a.pdf").text
+    assert "\n\n" not in back and back != docs[0]["text"]
+    pred = model.thresholds.predict(model.predict_proba([d["text"] for d in docs])).astype(int)
+    out = pdf_round_trip(model, docs, model.labels, pred)
+    assert out["documents"] == 6 and out["labels_differ_from_text"] <= 1
+    assert out["all_micro_f1_from_pdf"] >= 0.9 and abs(out["all_micro_f1_from_pdf"] - out["all_micro_f1_from_text"]) <= 0.1
+
+
 def test_a_window_weight_per_label_is_saved_and_applied(model, tmp_path):
     """Labels may weigh windows differently (0: the whole text only); the weights travel
     with the model and act per label."""

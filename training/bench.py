@@ -33,7 +33,7 @@ N_DOCS = int(os.environ.get("SAMSPIL_BENCH_DOCS", "100000"))  # all corpus docum
 
 def build_archive() -> dict[str, list[Path]]:
     from samspil.corpus import read_all
-    from samspil.testing import make_docx, make_pdf
+    from samspil.testing import corpus_pdf, make_docx
 
     docs = [d for d in read_all() if d["split"] in ("test", "dev", "train")][:N_DOCS]
     files: dict[str, list[Path]] = {"txt": [], "pdf": [], "docx": []}
@@ -46,9 +46,7 @@ def build_archive() -> dict[str, list[Path]]:
             txt.write_text(d["text"], encoding="utf-8")
         pdf = ARCHIVE / "pdf" / f"{stem}.pdf"
         if not pdf.exists():
-            paras = [p for p in d["text"].split("\n") if p.strip()]
-            pages = [paras[i : i + 25] for i in range(0, len(paras), 25)] or [[d["text"]]]
-            pdf.write_bytes(make_pdf(pages, header=f"{d['genre']} – samspil benchmark", footer="Side {page} af {pages}"))
+            pdf.write_bytes(corpus_pdf(d["text"], header=f"{d['genre']} – samspil benchmark"))
         docx = ARCHIVE / "docx" / f"{stem}.docx"
         if not docx.exists():
             docx.write_bytes(make_docx([p for p in d["text"].split("\n") if p.strip()]))

@@ -313,6 +313,30 @@ def one_item_in_many(model, docs: list[dict[str, Any]], labels: tuple[str, ...],
             "precision_alone": alone[0], "recall_alone": alone[1], "precision_in_long_text": long[0], "recall_in_long_text": long[1]}
 
 
+def pdf_round_trip(model, docs: list[dict[str, Any]], labels: tuple[str, ...], pred_text: np.ndarray) -> dict[str, Any]:
+    """The split's documents written to PDF (:func:`samspil.testing.corpus_pdf`: wrapped
+    lines, no empty line between paragraphs, running header and page footer) and read
+    back by samspil's PDF reader: micro-F1 on the text out of the PDF, and how many
+    documents get other labels than from their plain text. Needs fpdf2 (the ``dev``
+    extra); without it, an empty dict."""
+    from .corpus import label_matrix
+    from .ingest import read_bytes
+    from .testing import corpus_pdf
+
+    try:
+        texts = [read_bytes(corpus_pdf(d["text"], header=f"{d['genre']} – samspil"), f"{d['id']}.pdf").text for d in docs]
+    except ImportError:
+        return {}
+    y = label_matrix(docs, labels)
+    pred = model.thresholds.predict(model.predict_proba(texts)).astype(int)
+    lm, text_lm = label_metrics(y, pred, labels), label_metrics(y, pred_text, labels)
+    out: dict[str, Any] = {"documents": len(docs), "labels_differ_from_text": int((pred != pred_text).any(axis=1).sum())}
+    for g in GROUPS:
+        out[f"{g}_micro_f1_from_pdf"] = lm[g]["micro_f1"]
+        out[f"{g}_micro_f1_from_text"] = text_lm[g]["micro_f1"]
+    return out
+
+
 def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | Path | None = None, split: str = "test", learning_curve: bool = True) -> dict[str, Any]:
     """Evaluate a model of any backend on a corpus split; write ``metrics.json`` and the card
     (and, for the linear backend, the learning curve).
@@ -347,6 +371,7 @@ def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | 
     metrics["unlabelled_given_a_label"] = {"documents": int(unlabelled.sum()), "given_a_label": int(pred[unlabelled].any(axis=1).sum())}
     metrics["one_item_in_many"] = one_item_in_many(model, docs, labels)
     metrics["one_sentence_in_many"] = one_sentence_in_many(model, docs, labels)
+    metrics["pdf_round_trip"] = pdf_round_trip(model, docs, labels, pred)
     kw = KeywordBaseline(labels)
     kw_proba = kw.predict_proba([d["text"] for d in docs])
     metrics["keyword_baseline"] = full_report(y, kw_proba, kw_proba.astype(int), docs, labels)
@@ -541,6 +566,13 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
                   f"of the {sent['negatives']} near-miss sentences, {sent['negatives_without_label_in_long_text']} leave the long text without any label "
                   f"({sent['negatives_without_label_alone']} on their own)"
                   + (f"; without the sentence, {sent['carriers_of_negatives_without_label']} of those long texts have no label." if "carriers_of_negatives_without_label" in sent else ".")]
+    pdf = metrics.get("pdf_round_trip") or {}
+    if pdf:
+        lines += ["", "## Text out of PDFs", "",
+                  f"The {pdf['documents']} test documents written to PDF (wrapped lines, no empty line between paragraphs, running header and "
+                  f"page footer) and read back by samspil's PDF reader: trends micro-F1 {pdf['trends_micro_f1_from_pdf']:.3f} "
+                  f"({pdf['trends_micro_f1_from_text']:.3f} from the plain text), forms {pdf['forms_micro_f1_from_pdf']:.3f} "
+                  f"({pdf['forms_micro_f1_from_text']:.3f}); {pdf['labels_differ_from_text']} documents get other labels than from their plain text."]
     lines += ["", "## Most frequent co-occurrence errors", ""]
     for e in ms["cooccurrence_errors"][:12]:
         if e["kind"] == "false_positive":

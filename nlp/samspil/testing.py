@@ -151,6 +151,18 @@ def make_pdf(pages: list[list[str]], header: str | None = None, footer: str | No
     return bytes(pdf.output())
 
 
+def corpus_pdf(text: str, header: str | None = None, per_page: int = 25) -> bytes:
+    """A corpus text as a PDF: each non-empty line a paragraph, ``per_page`` paragraphs a
+    page (long ones flow on), a running header and a "Side n af m" footer. Read back, its
+    text has the PDF's wrapped lines and no empty lines between paragraphs."""
+    import logging
+
+    logging.getLogger("fpdf").setLevel(logging.ERROR)  # glyphs the font lacks (emoji) are left out silently
+    paras = [p for p in text.split("\n") if p.strip()]
+    pages = [paras[i : i + per_page] for i in range(0, len(paras), per_page)] or [[text]]
+    return make_pdf(pages, header=header, footer="Side {page} af {pages}")
+
+
 def make_blank_pdf(n_pages: int = 1) -> bytes:
     """A PDF whose pages carry no text (like a scan without OCR)."""
     from fpdf import FPDF
