@@ -11,7 +11,7 @@ import numpy as np
 
 from . import __version__
 from .classify.linear import LinearModel, LinearParams, fit_linear, window_weight_from_json
-from .classify.stack import STACK_C, LabelStack, cross_fitted, fit_label_stack
+from .classify.stack import STACK_C, LabelStack, cross_fitted, fit_label_stack, gate_to_first_stage
 from .classify.thresholds import Thresholds, best_threshold, tune_review_bands, tune_thresholds
 from .corpus import corpus_hash, label_matrix, read_split
 from .evaluation import micro_f1
@@ -96,6 +96,40 @@ def out_of_fold_proba(docs: list, y: np.ndarray, labels: tuple[str, ...], params
     return oof
 
 
+def stack_and_review_bands(y: np.ndarray, labels: tuple[str, ...], f1_plain: float, th_plain: Thresholds, proba_plain: np.ndarray,
+                           folds: int = 5, seed: int = 0) -> tuple[dict[str, Any], LabelStack | None, Thresholds, float]:
+    """The last step of :func:`tune_by_cross_validation`, from the out-of-fold
+    probabilities of the chosen setting (``proba_plain``, with their thresholds and
+    micro-F1): label stacking, fitted on them, judged on stacked probabilities that are
+    out-of-fold as well (a second split), kept only when it beats the plain model by
+    ``STACK_MARGIN``; then the review bands. Returns the stacking record, the stack (or
+    None), the thresholds with their bands, and the cross-validated micro-F1."""
+    # The stack gives no label to a document the first stage leaves without one
+    # (gate_to_first_stage): its thresholds are tuned on the documents the first stage
+    # labels (the others can only be missed), and it is judged as gated.
+    stacked = cross_fitted(y, proba_plain, folds, seed)
+    first_thresholds = np.asarray(th_plain.values, dtype=np.float32)
+    first_pred = th_plain.predict(proba_plain)
+    th_stacked = tune_thresholds(y, np.where(first_pred.any(axis=1, keepdims=True), stacked, 0.0), labels)
+    free_pred = tune_thresholds(y, stacked, labels).predict(stacked)
+    stacked = gate_to_first_stage(proba_plain, stacked, first_thresholds, th_stacked.values)
+    f1_stacked = micro_f1(y, th_stacked.predict(stacked).astype(int))
+    used = f1_stacked > f1_plain + STACK_MARGIN
+    unlabelled = ~y.any(axis=1)
+    stacking = {"cv_micro_f1_without": round(f1_plain, 4), "cv_micro_f1_with": round(f1_stacked, 4), "used": bool(used), "C": STACK_C,
+                "cv_micro_f1_with_ungated": round(micro_f1(y, free_pred.astype(int)), 4),
+                "unlabelled_given_a_label": {"documents": int(unlabelled.sum()), "without": _share(first_pred, unlabelled),
+                                             "with": _share(th_stacked.predict(stacked), unlabelled), "with_ungated": _share(free_pred, unlabelled)}}
+    stack = fit_label_stack(y, proba_plain, first_thresholds=first_thresholds) if used else None
+    proba, th, cv_f1 = (stacked, th_stacked, f1_stacked) if used else (proba_plain, th_plain, f1_plain)
+    return stacking, stack, tune_review_bands(y, proba, th, max_accuracy=0.75, max_band=0.1), cv_f1
+
+
+def _share(pred: np.ndarray, rows: np.ndarray) -> float:
+    """Share of the ``rows`` documents given at least one label by ``pred``."""
+    return round(float(pred[rows].any(axis=1).mean()), 4) if rows.any() else 0.0
+
+
 def tune_by_cross_validation(docs: list, y: np.ndarray, labels: tuple[str, ...], params: LinearParams,
                              folds: int = 5, seed: int = 0) -> tuple[dict[str, Any], Thresholds, LabelStack | None]:
     """Choose the window size and weight, the per-label thresholds and the review bands
@@ -144,18 +178,7 @@ def tune_by_cross_validation(docs: list, y: np.ndarray, labels: tuple[str, ...],
         results[f"{size} words, a weight per label"] = round(f1, 4)
         if f1 > best[0] + PER_LABEL_MARGIN:
             best = (f1, size, np.asarray(weights, dtype=np.float32), th, proba)
-    # Label stacking (see samspil.classify.stack): fitted on the out-of-fold
-    # probabilities of the chosen setting, judged on stacked probabilities that are
-    # out-of-fold as well (a second split), kept only when it beats the plain model
-    # by STACK_MARGIN.
-    stacked = cross_fitted(y, best[4], folds, seed)
-    th_stacked = tune_thresholds(y, stacked, labels)
-    f1_stacked = micro_f1(y, th_stacked.predict(stacked).astype(int))
-    used = f1_stacked > best[0] + STACK_MARGIN
-    stacking = {"cv_micro_f1_without": round(best[0], 4), "cv_micro_f1_with": round(f1_stacked, 4), "used": bool(used), "C": STACK_C}
-    stack = fit_label_stack(y, best[4]) if used else None
-    proba, th, cv_f1 = (stacked, th_stacked, f1_stacked) if used else (best[4], best[3], best[0])
-    thresholds = tune_review_bands(y, proba, th, max_accuracy=0.75, max_band=0.1)
+    stacking, stack, thresholds, cv_f1 = stack_and_review_bands(y, labels, best[0], best[3], best[4], folds, seed)
     weight = best[2].tolist() if isinstance(best[2], np.ndarray) else best[2]
     tuning = {"method": f"{folds}-fold cross-validation on train and dev", "cv_micro_f1_by_window": results,
               "window_words": best[1], "window_weight": weight, "gate_power": power, "label_stack": stacking,

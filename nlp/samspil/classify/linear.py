@@ -34,8 +34,8 @@ from .base import SentenceScores, read_manifest, sigmoid, write_manifest
 from .stack import LabelStack
 from .thresholds import Thresholds
 
-FORMAT_VERSION = 5  # 2: window_weight may be one weight per label; 3: a relevance gate may follow the labels; 4: long texts (feature_config); 5: label stacking
-_READABLE_FORMATS = (1, 2, 3, 4, 5)
+FORMAT_VERSION = 6  # 2: window_weight may be one weight per label; 3: a relevance gate may follow the labels; 4: long texts (feature_config); 5: label stacking; 6: the stack held to documents the first stage labels
+_READABLE_FORMATS = (1, 2, 3, 4, 5, 6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -635,7 +635,7 @@ class LinearModel:
             doc_proba[i] = runs[best, np.arange(runs.shape[1])]
             best_runs.append(bounds[g0 + best] - base[i])
         if self.stack is not None and len(tables):
-            doc_proba = self.stack.apply(doc_proba)
+            doc_proba = self.stack.apply(doc_proba, self.thresholds.values)
         return [SentenceScores(t.spans, sent_proba[base[i] : base[i + 1]], doc_proba[i], best_runs[i]) for i, t in enumerate(tables)]
 
     def _is_long(self, n_words: int) -> bool:
@@ -740,6 +740,8 @@ class LinearModel:
         if self.stack is not None:
             tensors["stack_coef"] = self.stack.coef.astype(np.float32)
             tensors["stack_intercept"] = self.stack.intercept.astype(np.float32)
+            if self.stack.first_thresholds is not None:
+                tensors["stack_first_thresholds"] = np.asarray(self.stack.first_thresholds, dtype=np.float32)
         save_file(tensors, str(path / "weights.safetensors"))
         (path / "vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
         write_manifest(path, {
@@ -788,7 +790,7 @@ class LinearModel:
             meta=meta,
             gate=gate,
             gate_power=float(manifest.get("gate_power", 0.0)),
-            stack=LabelStack(weights["stack_coef"], weights["stack_intercept"]) if "stack_coef" in weights else None,
+            stack=LabelStack(weights["stack_coef"], weights["stack_intercept"], weights.get("stack_first_thresholds")) if "stack_coef" in weights else None,
         )
 
 
