@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from samspil.classify.linear import LinearModel
-from samspil.classify.stack import LabelStack, cross_fitted, fit_label_stack, logits
+from samspil.classify.stack import LabelStack, cross_fitted, fit_label_stack, gate_to_first_stage, logits
 from samspil.corpus import read_split
 from samspil.models import resolve_model
 from samspil.records import LABELS
@@ -75,10 +75,12 @@ def test_stack_travels_with_the_model_and_acts_on_document_probabilities(tmp_pat
     stacked.save(tmp_path / "m")
     again = LinearModel.load(tmp_path / "m")
     np.testing.assert_array_equal(again.stack.coef, stacked.stack.coef)
+    if shipped.stack is not None and shipped.stack.first_thresholds is not None:
+        np.testing.assert_array_equal(again.stack.first_thresholds, shipped.stack.first_thresholds)
     nlp = make_danish(lemmas=False)
     docs = [nlp(d["text"]) for d in read_split("dev")[:6]]
     for first, got in zip(plain.score_docs(docs), again.score_docs(docs)):
-        np.testing.assert_allclose(got.doc, stacked.stack.apply(first.doc[None, :])[0], atol=1e-5)
+        np.testing.assert_allclose(got.doc, stacked.stack.apply(first.doc[None, :], stacked.thresholds.values)[0], atol=1e-5)
         np.testing.assert_array_equal(got.proba, first.proba)
         np.testing.assert_array_equal(got.runs, first.runs)
 
@@ -89,3 +91,43 @@ def test_model_with_a_stack_for_other_labels_is_refused():
         LinearModel(labels=shipped.labels, vocab=shipped.vocab, idf=shipped.idf, coef=shipped.coef, intercept=shipped.intercept,
                      platt_a=shipped.platt_a, platt_b=shipped.platt_b, thresholds=shipped.thresholds, config=shipped.config,
                      gate=shipped.gate, gate_power=shipped.gate_power, stack=LabelStack(np.eye(3, dtype=np.float32), np.zeros(3, np.float32)))
+
+
+def test_stack_gives_no_label_to_a_document_the_first_stage_leaves_without():
+    """Held to the first stage: a document with no first-stage probability at its
+    threshold keeps every stacked probability under the final threshold (at most its
+    first-stage one, scaled); a document with a first-stage label gets the stack's."""
+    first = np.array([[0.2, 0.3], [0.6, 0.1]], np.float32)
+    stacked = np.array([[0.9, 0.2], [0.4, 0.8]], np.float32)
+    out = gate_to_first_stage(first, stacked, [0.5, 0.5], [0.4, 0.4])
+    np.testing.assert_allclose(out, [[0.16, 0.2], [0.4, 0.8]], atol=1e-6)
+    rng = np.random.default_rng(3)
+    first, stacked = rng.random((500, 4)).astype(np.float32), rng.random((500, 4)).astype(np.float32)
+    t_first, t_final = rng.uniform(0.2, 0.8, 4), rng.uniform(0.2, 0.8, 4)
+    out = gate_to_first_stage(first, stacked, t_first, t_final)
+    relevant = (first >= t_first).any(axis=1)
+    assert not (out[~relevant] >= t_final).any()
+    np.testing.assert_array_equal(out[relevant], stacked[relevant])
+    stack = LabelStack(np.eye(4, dtype=np.float32), np.zeros(4, np.float32), t_first.astype(np.float32))
+    np.testing.assert_allclose(stack.apply(first, t_final), gate_to_first_stage(first, stack.apply(first), stack.first_thresholds, t_final), rtol=1e-6)
+    with pytest.raises(ValueError, match="first-stage thresholds"):
+        LabelStack(np.eye(4, dtype=np.float32), np.zeros(4, np.float32), np.zeros(3, np.float32))
+
+
+def test_training_keeps_a_helpful_stack_without_labelling_more_unlabelled_documents():
+    """make train's stacking step on labels where one is readable only from the others:
+    the stack is used, gated, and gives no more unlabelled documents a label than the
+    first stage does."""
+    from samspil.classify.thresholds import tune_thresholds
+    from samspil.evaluation import micro_f1
+    from samspil.trainer import stack_and_review_bands
+
+    y, proba = _dependent_labels()
+    labels = LABELS[:3]
+    th = tune_thresholds(y, proba, labels)
+    f1 = micro_f1(y, th.predict(proba).astype(int))
+    record, stack, thresholds, cv_f1 = stack_and_review_bands(y, labels, f1, th, proba)
+    assert record["used"] and stack is not None and cv_f1 > f1 + 0.05
+    np.testing.assert_array_equal(stack.first_thresholds, np.asarray(th.values, np.float32))
+    shares = record["unlabelled_given_a_label"]
+    assert shares["documents"] == int((~y.any(axis=1)).sum()) and shares["with"] <= shares["without"]

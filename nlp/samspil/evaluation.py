@@ -496,6 +496,11 @@ def _tuning_line(t: dict[str, Any]) -> str:
         windows += (f"; label stacking (a logistic regression per label on all labels' out-of-fold probabilities) "
                     f"{'used' if stack['used'] else 'not used'}: cross-validated micro-F1 {stack['cv_micro_f1_without']} without, "
                     f"{stack['cv_micro_f1_with']} with (stacked probabilities out-of-fold as well)")
+        shares = stack.get("unlabelled_given_a_label")
+        if shares:
+            windows += (f", held to the documents the first stage gives a label (a stack free to label any document: micro-F1 "
+                        f"{stack['cv_micro_f1_with_ungated']}, and {shares['with_ungated']:.1%} of the {shares['documents']} unlabelled "
+                        f"documents given a label against {shares['without']:.1%} without the stack and {shares['with']:.1%} with the held stack)")
     if "cv_micro_f1" in t:
         return (f"- Tuning by {t['method']} (every document scored by a model that did not see it): {windows}; "
                 f"per-label thresholds and review bands; cross-validated micro-F1 {t['cv_micro_f1']}. The final model is then fitted on all of train and dev.")
