@@ -323,12 +323,13 @@ def pdf_round_trip(model, docs: list[dict[str, Any]], labels: tuple[str, ...], p
     from .ingest import read_bytes
     from .testing import corpus_pdf
 
-    # A neutral running header (an archive number): the genre's name or the document's id
-    # would put words such as "samarbejdsaftale" or "aft" on every page.
     try:
-        texts = [read_bytes(corpus_pdf(d["text"], header=f"Dokument {k}"), f"{k}.pdf").text for k, d in enumerate(docs, 1)]
+        import fpdf  # noqa: F401  (writes the PDFs; the dev extra)
     except ImportError:
         return {}
+    # A neutral running header (an archive number): the genre's name or the document's id
+    # would put words such as "samarbejdsaftale" or "aft" on every page.
+    texts = [read_bytes(corpus_pdf(d["text"], header=f"Dokument {k}"), f"{k}.pdf").text for k, d in enumerate(docs, 1)]
     y = label_matrix(docs, labels)
     pred = model.thresholds.predict(model.predict_proba(texts)).astype(int)
     lm, text_lm = label_metrics(y, pred, labels), label_metrics(y, pred_text, labels)

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import __version__
 from .classify.linear import LinearModel, LinearParams, fit_linear, window_weight_from_json
-from .classify.stack import STACK_C, LabelStack, cross_fitted, fit_label_stack, gate_to_first_stage
+from .classify.stack import STACK_C, LabelStack, cross_fitted, first_stage_labels_any, fit_label_stack, gate_to_first_stage
 from .classify.thresholds import Thresholds, best_threshold, tune_review_bands, tune_thresholds
 from .corpus import corpus_hash, label_matrix, read_split
 from .evaluation import micro_f1
@@ -109,8 +109,8 @@ def stack_and_review_bands(y: np.ndarray, labels: tuple[str, ...], f1_plain: flo
     # labels (the others can only be missed), and it is judged as gated.
     stacked = cross_fitted(y, proba_plain, folds, seed)
     first_thresholds = np.asarray(th_plain.values, dtype=np.float32)
-    first_pred = th_plain.predict(proba_plain)
-    th_stacked = tune_thresholds(y, np.where(first_pred.any(axis=1, keepdims=True), stacked, 0.0), labels)
+    relevant = first_stage_labels_any(proba_plain, first_thresholds)  # as the stored stack will decide it
+    th_stacked = tune_thresholds(y, np.where(relevant, stacked, 0.0), labels)
     free_pred = tune_thresholds(y, stacked, labels).predict(stacked)
     stacked = gate_to_first_stage(proba_plain, stacked, first_thresholds, th_stacked.values)
     f1_stacked = micro_f1(y, th_stacked.predict(stacked).astype(int))
@@ -118,7 +118,7 @@ def stack_and_review_bands(y: np.ndarray, labels: tuple[str, ...], f1_plain: flo
     unlabelled = ~y.any(axis=1)
     stacking = {"cv_micro_f1_without": round(f1_plain, 4), "cv_micro_f1_with": round(f1_stacked, 4), "used": bool(used), "C": STACK_C,
                 "cv_micro_f1_with_ungated": round(micro_f1(y, free_pred.astype(int)), 4),
-                "unlabelled_given_a_label": {"documents": int(unlabelled.sum()), "without": _share(first_pred, unlabelled),
+                "unlabelled_given_a_label": {"documents": int(unlabelled.sum()), "without": _share(relevant, unlabelled),
                                              "with": _share(th_stacked.predict(stacked), unlabelled), "with_ungated": _share(free_pred, unlabelled)}}
     stack = fit_label_stack(y, proba_plain, first_thresholds=first_thresholds) if used else None
     proba, th, cv_f1 = (stacked, th_stacked, f1_stacked) if used else (proba_plain, th_plain, f1_plain)

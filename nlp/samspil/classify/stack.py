@@ -91,9 +91,15 @@ def gate_to_first_stage(first: np.ndarray, stacked: np.ndarray, first_thresholds
     gives none to a document the first stage leaves without."""
     first, stacked = np.asarray(first), np.asarray(stacked)
     t_first = np.maximum(np.asarray(first_thresholds, dtype=np.float64), 1e-6)
-    relevant = (first >= t_first).any(axis=-1, keepdims=True)
     capped = np.minimum(stacked, first * (np.asarray(thresholds, dtype=np.float64) / t_first))
-    return np.where(relevant, stacked, capped).astype(stacked.dtype)
+    return np.where(first_stage_labels_any(first, first_thresholds), stacked, capped).astype(stacked.dtype)
+
+
+def first_stage_labels_any(first: np.ndarray, first_thresholds) -> np.ndarray:
+    """Per row (a column vector): whether any first-stage probability reaches its
+    first-stage threshold, the documents the stack may label (:func:`gate_to_first_stage`)."""
+    t_first = np.maximum(np.asarray(first_thresholds, dtype=np.float64), 1e-6)
+    return (np.asarray(first) >= t_first).any(axis=-1, keepdims=True)
 
 
 def fit_label_stack(y: np.ndarray, proba: np.ndarray, C: float = STACK_C, first_thresholds: np.ndarray | None = None) -> LabelStack:
