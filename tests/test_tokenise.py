@@ -134,3 +134,34 @@ def test_whole_words_keep_their_norm(nlp):
     assert [t.text for t in doc] == ["Mødet", "3.", "apr.", "kostede", "200", "kr.", "pr.", "deltager", "(", "jf.", "bilag", "2", ")", "."]
     assert [t.norm_ for t in doc] == [t.norm_ for t in stock.tokenizer(text)]
     assert doc[2].norm_ == "april"
+
+
+def test_page_numbers_go_from_a_one_page_pdf_text_too():
+    """A one-page document's "Side 1 af 1" is furniture like a longer one's; a bare number
+    at the end of one page may be a table's last cell and stays."""
+    assert strip_repeated_lines(["Referat\nTekst et\nSide 1 af 1"]) == ["Referat\nTekst et"]
+    assert strip_repeated_lines(["- 1 -\nTekst et\n250"]) == ["Tekst et\n250"]
+    assert strip_repeated_lines(["Tekst et\nPage 1 of 1", "Tekst to\nside 2/2"]) == ["Tekst et", "Tekst to"]
+
+
+def test_a_line_that_goes_on_in_lower_case_continues_its_sentence(nlp):
+    """Text out of a PDF breaks lines after numbers, ordinals, dashes and abbreviations;
+    the sentence goes on when the next line does (in lower case, or after "kl." / "§")."""
+    text = ("Lungeforeningen i Lyngby inviterer til en rolig gåtur søndag den 14.\n"
+            "september. I 2024 har partnerskabet haft 11\n"
+            "pårørendecaféer og nogle politiske sejre –\n"
+            "men også et svært år, og koncerten slutter kl.\n"
+            "23.15 efter reglerne i servicelovens §\n"
+            "104 om aktivitetstilbud.")
+    assert [s.text.replace("\n", " ") for s in nlp(text).sents] == [
+        "Lungeforeningen i Lyngby inviterer til en rolig gåtur søndag den 14. september.",
+        "I 2024 har partnerskabet haft 11 pårørendecaféer og nogle politiske sejre – men også et svært år, "
+        "og koncerten slutter kl. 23.15 efter reglerne i servicelovens § 104 om aktivitetstilbud.",
+    ]
+
+
+def test_pdfium_hyphen_before_og_is_a_suspension_hyphen():
+    from samspil.normalise import clean_pdf_pages
+
+    assert clean_pdf_pages(["et tilbud til børne\x02\nog ungdomsafdelingen om samar\x02\nbejde"]) == (
+        "et tilbud til børne-\nog ungdomsafdelingen om samarbejde")

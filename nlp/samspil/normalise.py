@@ -36,6 +36,11 @@ def join_hyphenated(text: str) -> str:
     return _HYPHENATED_BREAK.sub("", text)
 
 
+#: A line that is a page number and nothing else (digits already "#"): "3", "- 3 -",
+#: "Side 3", "Side 3 af 14", "side 3/14", "3 / 14", "Page 3 of 14".
+_PAGE_NUMBER = re.compile(r"(?:(?:side|page) ?)?(?:- ?# ?-|#(?: ?(?:af|of|/) ?#)?)")
+
+
 def _line_key(line: str) -> str:
     # Page numbers change from page to page: "Side 3 af 14" and "Side 4 af 14" are one header.
     return _DIGITS.sub("#", line.strip().lower())
@@ -46,10 +51,9 @@ def strip_repeated_lines(pages: list[str], min_share: float = 0.6, depth: int = 
 
     A line among the first or last ``depth`` lines of a page whose text (digits
     ignored) recurs in that zone on at least ``min_share`` of the pages (and on
-    two pages at least) is a running header or footer. Lone page numbers go too.
+    two pages at least) is a running header or footer. Lone page numbers ("Side 1 af 1")
+    go too, also from a document of one page.
     """
-    if len(pages) < 2:
-        return pages
     split = [[ln for ln in page.splitlines()] for page in pages]
     zone_counts: Counter[str] = Counter()
     for lines in split:
@@ -65,14 +69,17 @@ def strip_repeated_lines(pages: list[str], min_share: float = 0.6, depth: int = 
         keep = []
         for i, ln in enumerate(lines):
             key = _line_key(ln)
-            if i in zone_idx and (key in repeated or key in ("#", "- # -", "side #", "# / #")):
+            # a bare number ends many a one-page table; on one page it must say it is a page number
+            if i in zone_idx and (key in repeated or (_PAGE_NUMBER.fullmatch(key) and (key != "#" or len(pages) > 1))):
                 continue
             keep.append(ln)
         cleaned.append("\n".join(keep))
     return cleaned
 
 
-_PDFIUM_HYPHEN = re.compile(r"\x02[ \t]*\n?[ \t]*(?=[a-zæøåéü])")
+# The same rule for pdfium's mark: before "og"/"eller" it is a suspension hyphen that
+# the line break happened to follow ("børne-\nog ungdomsaktiviteter").
+_PDFIUM_HYPHEN = re.compile(r"\x02[ \t]*\n?[ \t]*(?!(?:og|eller|samt|til)\b)(?=[a-zæøåéü])")
 
 
 def clean_pdf_pages(pages: list[str]) -> str:

@@ -37,6 +37,10 @@ ABBREVIATIONS: tuple[str, ...] = (
 )
 
 _BULLETS = frozenset("-•–*·▪")
+#: Last words of a line after which a number goes on with the sentence ("kl.\n23.15",
+#: "§\n104", "s.\n12-14"), unlike "osv." or "m.fl.", which often end one.
+_OPEN_ENDS = frozenset(("kl.", "nr.", "Nr.", "kr.", "ca.", "Ca.", "s.", "pp.", "stk.", "Stk.", "jf.", "Jf.", "§", "§§",
+                        "Sagsnr.", "sagsnr.", "J.nr.", "j.nr.", "pkt.", "tlf.", "årg.", "bd."))
 TEXT_KEY = "samspil.text"
 
 
@@ -72,6 +76,10 @@ def split_sentences(doc: Doc) -> Doc:
     leverandører af velfærd"): text wrapped at a width moves a word to the next line
     only when it does not fit. The width is the text's longest line; a word "fits"
     within ``FIT_SHARE`` of it, as proportional fonts make characters a rough measure.
+    A line break before a lower-case letter is never a boundary, whatever the line
+    ends in: wrapped lines end in numbers, ordinals and dashes as well ("søndag den
+    14.\nseptember", "haft 11\npårørendecaféer", "sejre –\nmen"); nor is one before
+    a number after an abbreviation or "§" ("kl.\n23.15", "servicelovens §\n104").
     """
     global _END_HASHES
     n = len(doc)
@@ -114,6 +122,8 @@ def split_sentences(doc: Doc) -> Doc:
                 opens.append(nxt)
                 continue
             first = text[token_start[nxt]]
+            if first.islower() or (first.isdigit() and line[line.rfind(" ") + 1 :] in _OPEN_ENDS):
+                continue  # the sentence goes on ("den 14.\nseptember", "kl.\n23.15")
             last = line[-1]
             ends_open = last.islower() or last in ",;-&("
             if first in _BULLETS or not ends_open or (len(line.split()) <= 8 and (first.isupper() or first.isdigit())):
