@@ -181,6 +181,46 @@ def test_pdf_text_hyphenation_and_running_headers(tmp_path):
     assert "Tredje side: lokaler lånes gratis." in doc.text
 
 
+def test_pdf_paragraphs_come_back_as_paragraphs(tmp_path):
+    """Each line of a PDF ends in a line break; where the layout ends a paragraph (the
+    spacing after it) the text has an empty line, so a heading or a one-line paragraph
+    is not run into the next sentence."""
+    body = ("Kommunen og Ældre Sagen har i tre år drevet besøgsvennetjenesten sammen, og "
+            "erfaringerne er gode: 140 ældre har fået en fast besøgsven, og foreningen har "
+            "rekrutteret 60 nye frivillige gennem kommunens kanaler.")
+    pages = [["Samarbejdsaftale om besøgsvenner", "Parter: Middelfart Kommune og Ældre Sagen Middelfart", body, "Økonomi",
+              "Kommunen yder et tilskud på 45.000 kr. om året."]]
+    p = tmp_path / "aftale.pdf"
+    p.write_bytes(make_pdf(pages, footer=None))
+    paragraphs = read_document(p).text.split("\n\n")
+    assert paragraphs[:2] == pages[0][:2] and paragraphs[3:] == pages[0][3:]
+    assert paragraphs[2].replace("\n", " ") == body and "\n" in paragraphs[2]  # wrapped lines stay lines
+
+
+def test_paragraph_ends_from_line_geometry():
+    """Without spacing, a line that stops short of the column's right margin by more than
+    the next line's first word ends its paragraph when the next line starts as a new one
+    would; a full line, a line the next continues in lower case, a hyphenated line and a
+    line of another column do not."""
+    from samspil.ingest import paragraph_ends
+
+    lines = ["Sagsfremstilling", "Foreningen Lyngby Seniorer har søgt kommunen om et tilskud til",
+             "Kulturnatten og til kørsel af ældre borgere til foreningens arrangementer",
+             "i hele kommunen.", "Behandlet i udvalget.", "Beløbet er stort, og samar-",
+             "Bejde kræver tid.", "Indrykket citat her", "Sidste linje"]
+    left, right = 50.0, 500.0
+    boxes = [(left, 150.0, 700.0), (left, 499.0, 686.0), (left, 497.0, 672.0), (left, 250.0, 658.0),
+             (left, 200.0, 644.0), (left, 320.0, 630.0), (left, 180.0, 616.0), (90.0, 200.0, 602.0), (left, right, 588.0)]
+    ends = paragraph_ends(lines, boxes)
+    # heading; full line (the capital "Kulturnatten" continues); a short line before a capital;
+    # a short line; hyphenated; short before a capital; an indented line (another left edge)
+    assert ends == [True, False, False, True, True, False, True, False, False]
+    # spacing: a drop of 1.5 line pitches ends a paragraph whatever the line's length
+    spaced = [(left, right, 700.0), (left, right, 686.0), (left, right, 665.0), (left, right, 651.0)]
+    assert paragraph_ends(["Et", "To", "Tre", "Fire"], spaced) == [False, True, False, False]
+    assert paragraph_ends(["Et", "To"], spaced[:2]) == [False, False]  # too few lines to judge
+
+
 def test_text_out_of_a_pdf_has_its_broken_words_joined(tmp_path):
     p = tmp_path / "referat.txt"
     p.write_bytes("Foreningen og kommunen har et godt samar-\r\nbejde om lektiecaféen.\r\n"

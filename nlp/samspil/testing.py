@@ -153,8 +153,9 @@ def make_pdf(pages: list[list[str]], header: str | None = None, footer: str | No
 
 def corpus_pdf(text: str, header: str | None = None, per_page: int = 25) -> bytes:
     """A corpus text as a PDF: each non-empty line a paragraph, ``per_page`` paragraphs a
-    page (long ones flow on), a running header and a "Side n af m" footer. Read back, its
-    text has the PDF's wrapped lines and no empty lines between paragraphs."""
+    page (long ones flow on), spacing after each paragraph, a running header and a
+    "Side n af m" footer. Read back, its text has the PDF's wrapped lines, and samspil's
+    reader puts an empty line where the spacing ends a paragraph."""
     import logging
 
     logging.getLogger("fpdf").setLevel(logging.ERROR)  # glyphs the font lacks (emoji) are left out silently

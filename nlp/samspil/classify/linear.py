@@ -63,6 +63,10 @@ class FeatureConfig:
     #: so the gate must be surer of it than of a window).
     long_text_sentences: bool = False
     sentence_gate_power: float = 3.0
+    #: Windows of ``window_words`` that start at every sentence (:func:`sliding_windows`)
+    #: rather than a grid from the text's first word (:func:`windows`): a header line
+    #: before the text then adds windows but moves none.
+    sliding_windows: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= self.char_min <= self.char_max <= 8:
@@ -357,6 +361,25 @@ def windows(sentence_words: Sequence[int], window_words: int) -> list[tuple[int,
     return bounds + [h for h in halves if h[1] > h[0]]
 
 
+def sliding_windows(sentence_words: Sequence[int], window_words: int) -> list[tuple[int, int]]:
+    """A window of about ``window_words`` words starting at every sentence: from each
+    sentence to the first that brings the count to ``window_words``; of the windows that
+    reach the end of the text, only the first.
+
+    Returns ``(first, last_exclusive)`` sentence ranges. Unlike :func:`windows`, the
+    windows of a passage do not depend on what comes before it.
+    """
+    words = np.asarray(sentence_words, dtype=np.int64)
+    n = len(words)
+    if n == 0:
+        return []
+    total = np.cumsum(words)
+    before = total - words
+    end = np.minimum(np.searchsorted(total, before + window_words, side="left") + 1, n)
+    keep = (end < n) | (np.arange(n) == int(np.argmax(end == n)))
+    return [(int(i), int(end[i])) for i in np.flatnonzero(keep)]
+
+
 class _Words:
     """The words of a batch as local feature numbers, for :meth:`LinearModel._exact`:
     each token's type (``inverse``), each type's features (``type_feats`` from
@@ -579,7 +602,8 @@ class LinearModel:
             n_words = sum(words)
             long_text.append(self._is_long(n_words))
             if weight.max() > 0 and n_words > 1.5 * self.config.window_words:
-                groups += [(b + lo, b + hi) for lo, hi in windows(words, self.config.window_words)]
+                grid = sliding_windows if self.config.sliding_windows else windows
+                groups += [(b + lo, b + hi) for lo, hi in grid(words, self.config.window_words)]
                 if long_text[-1]:
                     if self.config.long_window_words:
                         groups += [(b + lo, b + hi) for lo, hi in windows(words, self.config.long_window_words)]
