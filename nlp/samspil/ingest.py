@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import errors
-from .normalise import clean_pdf_pages, join_hyphenated, normalise_text
+from .normalise import BULLETS, clean_pdf_pages, join_hyphenated, normalise_text
 from .records import Document
 
 SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".odt", ".rtf", ".pdf")
@@ -478,7 +478,8 @@ def paragraph_ends(lines: list[str], boxes: list[tuple[float, float, float] | No
     pitch = pitches[len(pitches) // 4] if pitches else 0.0  # a low quantile: a list of one-line paragraphs spaces most lines
     column_left = Counter(round(boxes[k][0]) for k in placed).most_common(1)[0][0]
     column = [k for k in placed if abs(boxes[k][0] - column_left) <= 2]
-    margin = max(boxes[k][1] for k in column)
+    rights = sorted(boxes[k][1] for k in column)
+    margin = rights[(len(rights) - 1) * 9 // 10]  # not the maximum: one long URL or table row would make every line short
     widths = sorted((boxes[k][1] - boxes[k][0]) / len(lines[k].strip()) for k in column if len(lines[k].strip()) > 20)
     char_width = widths[len(widths) // 2] if widths else 0.0
     for a, b in zip(placed, placed[1:]):
@@ -488,7 +489,7 @@ def paragraph_ends(lines: list[str], boxes: list[tuple[float, float, float] | No
         drop = boxes[a][2] - boxes[b][2]
         if pitch and drop > PARAGRAPH_GAP * pitch:
             ends[a] = True
-        elif len(column) >= 4 and char_width and abs(boxes[a][0] - column_left) <= 2 and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "-•–*·▪"):
+        elif len(column) >= 4 and char_width and abs(boxes[a][0] - column_left) <= 2 and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in BULLETS):
             word = len(nxt.split(maxsplit=1)[0])
             ends[a] = margin - boxes[a][1] > char_width * (word + 1.5)
     return ends

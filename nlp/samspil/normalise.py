@@ -5,6 +5,8 @@ import re
 import unicodedata
 from collections import Counter
 
+#: Characters that open a list item at the start of a line.
+BULLETS = frozenset("-•–*·▪")
 _SOFT_HYPHEN = "\u00ad"
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")

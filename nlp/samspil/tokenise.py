@@ -24,6 +24,8 @@ from spacy.language import Language
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
+from .normalise import BULLETS
+
 #: Abbreviations whose full stop ends no sentence. "jf." and "bl.a." precede the
 #: very words that carry a citation or a label, so a split there would cut the
 #: evidence sentence in two.
@@ -36,7 +38,6 @@ ABBREVIATIONS: tuple[str, ...] = (
     "Sagsnr.", "sagsnr.", "J.nr.", "j.nr.",
 )
 
-_BULLETS = frozenset("-•–*·▪")
 #: Last words of a line after which a number goes on with the sentence ("kl.\n23.15",
 #: "§\n104", "s.\n12-14"), unlike "osv." or "m.fl.", which often end one.
 _OPEN_ENDS = frozenset(("kl.", "nr.", "Nr.", "kr.", "ca.", "Ca.", "s.", "pp.", "stk.", "Stk.", "jf.", "Jf.", "§", "§§",
@@ -126,7 +127,7 @@ def split_sentences(doc: Doc) -> Doc:
                 continue  # the sentence goes on ("den 14.\nseptember", "kl.\n23.15")
             last = line[-1]
             ends_open = last.islower() or last in ",;-&("
-            if first in _BULLETS or not ends_open or (len(line.split()) <= 8 and (first.isupper() or first.isdigit())):
+            if first in BULLETS or not ends_open or (len(line.split()) <= 8 and (first.isupper() or first.isdigit())):
                 opens.append(nxt)
             elif first.isupper() and last.isalpha() and len(line) + 1 + len(_WORD.match(text, token_start[nxt]).group()) <= fits_within:
                 opens.append(nxt)  # the next word would have fitted: the line ended by choice, not by wrapping
