@@ -424,28 +424,31 @@ def _page_text(textpage) -> str:
 
     pdfium gives lines, not paragraphs: each line of a paragraph ends in "\\r\\n" like the
     paragraph's last. The boxes of each line's first and last characters (two calls a
-    line, a few per cent of the extraction time) let :func:`paragraph_ends` tell them
-    apart. Falls back to the plain text when pdfium's characters and text do not line up.
+    line) let :func:`paragraph_ends` tell them apart. Falls back to the lines alone when
+    pdfium's characters and text do not line up or a box cannot be had.
     """
+    import pypdfium2.raw as pdfium_c
+
     text = textpage.get_text_range().replace("\ufffe", "\x02")  # the line-end hyphen mark, as get_text_bounded gives it
     if "\r\n" not in text or len(text) != textpage.count_chars():
         return text
-    lines: list[str] = []
+    lines = text.split("\r\n")
+    rect, char_box, handle = pdfium_c.FS_RECTF(), pdfium_c.FPDFText_GetLooseCharBox, textpage.raw
     boxes: list[tuple[float, float, float] | None] = []
     start = 0
-    while start <= len(text):
-        end = text.find("\r\n", start)
-        end = len(text) if end < 0 else end
-        line = text[start:end]
-        lines.append(line)
-        first, last = start + len(line) - len(line.lstrip()), start + len(line.rstrip()) - 1
-        if last >= first:
-            left, bottom, _, _ = textpage.get_charbox(first, loose=True)
-            right = textpage.get_charbox(last, loose=True)[2]
-            boxes.append((left, right, bottom))
+    for line in lines:
+        words = line.strip()
+        if words:
+            first = start + len(line) - len(line.lstrip())
+            if not char_box(handle, first, rect):
+                return text
+            left, baseline = rect.left, rect.bottom
+            if not char_box(handle, first + len(words) - 1, rect):
+                return text
+            boxes.append((left, rect.right, baseline))
         else:
             boxes.append(None)
-        start = end + 2
+        start += len(line) + 2
     ends = paragraph_ends(lines, boxes)
     return "".join(line + ("\n\n" if brk else "\n") for line, brk in zip(lines, ends))
 
