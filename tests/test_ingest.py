@@ -197,6 +197,17 @@ def test_pdf_paragraphs_come_back_as_paragraphs(tmp_path):
     assert paragraphs[2].replace("\n", " ") == body and "\n" in paragraphs[2]  # wrapped lines stay lines
 
 
+def test_a_sentence_goes_on_across_a_page_break(tmp_path):
+    """The gap between a page's last line and its footer is no paragraph end: with the
+    footer and the next page's header gone, the sentence runs on after a line break."""
+    text = " ".join(f"Sætning nummer {i} handler om frivillige i kommunen og foreningerne, som mødes hver uge." for i in range(60))
+    p = tmp_path / "lang.pdf"
+    p.write_bytes(make_pdf([[text]], header="Aarhus Kommune", footer="Side {page} af {pages}"))
+    doc = read_document(p)
+    assert doc.n_pages >= 2 and "\n\n" not in doc.text and "Side 1" not in doc.text
+    assert doc.text.replace("\n", " ") == text
+
+
 def test_paragraph_ends_from_line_geometry():
     """Without spacing, a line that stops short of the column's right margin by more than
     the next line's first word ends its paragraph when the next line starts as a new one

@@ -88,8 +88,11 @@ def clean_pdf_pages(pages: list[str]) -> str:
     """Turn the text of a PDF's pages into one clean text.
 
     pdfium marks a hyphen it found at a line end with U+0002; before a lower-case
-    letter that is a word broken across lines, elsewhere a real hyphen.
+    letter that is a word broken across lines, elsewhere a real hyphen. Pages join with
+    a line break, not an empty line: the space between a page's last line and its footer
+    (or the next page's header and its first line) says nothing of whether a paragraph
+    ended there, and a sentence often goes on on the next page.
     """
     pages = [normalise_text(_PDFIUM_HYPHEN.sub("", p).replace("\x02", "-")) for p in pages]
-    pages = strip_repeated_lines(pages)
-    return normalise_text(join_hyphenated("\n".join(p for p in pages if p.strip())))
+    pages = [p.strip() for p in strip_repeated_lines(pages)]
+    return normalise_text(join_hyphenated("\n".join(p for p in pages if p)))
