@@ -243,6 +243,25 @@ def test_text_out_of_a_pdf_has_its_broken_words_joined(tmp_path):
     assert "Kultur- og Fritidsudvalget" in doc.text and "2018-\n2020" in doc.text
 
 
+def test_text_out_of_a_pdf_loses_its_page_furniture(tmp_path):
+    """Plain text pulled out of a PDF carries its pages' marks and running headers between
+    the pages (with or without pdftotext's form feeds); they go, and the sentence and the
+    word that a page cut run on. Text without page marks is left as it is."""
+    header = "Referat · Kultur- og Fritidsudvalget · 12. marts 2025"
+    pages = [f"{header}\n1. Godkendelse af dagsorden\nGodkendt.\n2. Tilskud til foreningen Lyngby\nSeniorer, som har",
+             f"{header}\nsøgt om et tilskud til samar-", f"{header}\nbejdet med kommunen.\nBevilget."]
+    marked = "".join(f"{p}\nSide {k} af 3\n" for k, p in enumerate(pages, 1))
+    fed = "\f".join(f"{p}\n- {k} -" for k, p in enumerate(pages, 1))
+    for name, raw in (("marked.txt", marked), ("fed.txt", fed)):
+        (tmp_path / name).write_bytes(raw.replace("\n", "\r\n").encode("cp1252"))
+        text = read_document(tmp_path / name).text
+        assert "Side" not in text and "- 2 -" not in text and "Fritidsudvalget" not in text, name
+        assert "Seniorer, som har\nsøgt om et tilskud til samarbejdet med kommunen." in text, name
+    plain = "Sagsfremstilling\nSide 2 i bilaget viser budgettet.\nReferat · Kultur- og Fritidsudvalget"
+    (tmp_path / "plain.txt").write_text(plain, encoding="utf-8")
+    assert read_document(tmp_path / "plain.txt").text == plain
+
+
 def test_from_bytes_without_suffix_is_text():
     assert read_bytes(TEXT.encode("utf-8"), "-").text == TEXT
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import errors
-from .normalise import BULLETS, clean_pdf_pages, join_hyphenated, normalise_text
+from .normalise import BULLETS, clean_pdf_pages, join_hyphenated, normalise_text, strip_text_page_furniture
 from .records import Document
 
 SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".odt", ".rtf", ".pdf")
@@ -177,9 +177,11 @@ def _looks_binary(data: bytes) -> bool:
 def _read_text(data: bytes, name: str, limits: IngestLimits) -> Document:
     text, encoding = decode_text(data, name)
     source = "md" if name.lower().endswith(".md") else "txt"
-    # Plain text is often what someone copied or exported out of a PDF, with words
-    # broken across line ends ("samar-\nbejde"); they are joined as for PDFs.
-    return Document(path=name, text=join_hyphenated(normalise_text(text)), source_type=source, encoding=encoding)
+    # Plain text is often what someone copied or exported out of a PDF, with page marks
+    # and running headers between its pages and words broken across line ends
+    # ("samar-\nbejde"); they go, and the words are joined, as for PDFs.
+    text = join_hyphenated(normalise_text(strip_text_page_furniture(text)))
+    return Document(path=name, text=text, source_type=source, encoding=encoding)
 
 
 # ---------------------------------------------------------------- HTML

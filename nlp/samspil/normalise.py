@@ -79,6 +79,34 @@ def strip_repeated_lines(pages: list[str], min_share: float = 0.6, depth: int = 
     return cleaned
 
 
+#: A line that marks a page in text out of a PDF: "Side 3", "Side 3 af 12", "side 3/12",
+#: "Page 3 of 12", "- 3 -" (a bare number may be a table's cell and is no mark).
+_PAGE_MARK_LINE = re.compile(r"^[ \t]*(?:(?:[Ss]ide|SIDE|[Pp]age)[ \t]+\d{1,4}(?:[ \t]*(?:af|of|/)[ \t]*\d{1,4})?|[-–][ \t]*\d{1,4}[ \t]*[-–])[ \t]*$", re.M)
+
+
+def strip_text_page_furniture(text: str) -> str:
+    """Page furniture in plain text that was pulled out of a PDF: the text is cut into
+    pages at form feeds (pdftotext's page ends) or, without them, after each line that
+    marks a page ("Side 3 af 12"), and :func:`strip_repeated_lines` drops the marks and
+    the running headers and footers beside them. The pages join with a line break, so
+    a sentence or a hyphenated word cut by a page runs on. Text without page marks is
+    returned as it is.
+
+    >>> strip_text_page_furniture("Foreningen har\\nSide 3 af 12\\nsøgt om tilskud.")
+    'Foreningen har\\nsøgt om tilskud.'
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\f" in text:
+        pages = text.split("\f")
+    else:
+        marks = [m.end() for m in _PAGE_MARK_LINE.finditer(text)]
+        if not marks:
+            return text
+        pages = [text[a:b] for a, b in zip([0, *marks], [*marks, len(text)])]
+    return "\n".join(p.strip("\n") for p in strip_repeated_lines(pages) if p.strip())
+
+
 # The same rule for pdfium's mark: before "og"/"eller" it is a suspension hyphen that
 # the line break happened to follow ("børne-\nog ungdomsaktiviteter").
 _PDFIUM_HYPHEN = re.compile(r"\x02[ \t]*\n?[ \t]*(?!(?:og|eller|samt|til)\b)(?=[a-zæøåéü])")
