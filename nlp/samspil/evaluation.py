@@ -319,12 +319,14 @@ def pdf_round_trip(model, docs: list[dict[str, Any]], labels: tuple[str, ...], p
     lines, spacing after each paragraph, running header and page footer) and read back
     by samspil's PDF reader: micro-F1 on the text out of the PDF, and how many documents
     get other labels than from their plain text. The same for that text without its
-    empty lines (``*_lines``): wrapped lines and no paragraph marks, as many tools
-    pull text out of PDFs and as archives hold it. Needs fpdf2 (the ``dev`` extra);
-    without it, an empty dict."""
+    empty lines (``*_lines``): wrapped lines and no paragraph marks; and for the PDF's
+    pages dumped one after the other as plain text, headers, footers and page numbers
+    left in, read by samspil's text reader (``*_dump``): as many tools pull text out of
+    PDFs and as archives hold it. Needs fpdf2 (the ``dev`` extra); without it, an empty
+    dict."""
     from .corpus import label_matrix
     from .ingest import read_bytes
-    from .testing import corpus_pdf
+    from .testing import corpus_pdf, pdf_text_dump
 
     try:
         import fpdf  # noqa: F401  (writes the PDFs; the dev extra)
@@ -332,11 +334,13 @@ def pdf_round_trip(model, docs: list[dict[str, Any]], labels: tuple[str, ...], p
         return {}
     # A neutral running header (an archive number): the genre's name or the document's id
     # would put words such as "samarbejdsaftale" or "aft" on every page.
-    texts = [read_bytes(corpus_pdf(d["text"], header=f"Dokument {k}"), f"{k}.pdf").text for k, d in enumerate(docs, 1)]
+    pdfs = [corpus_pdf(d["text"], header=f"Dokument {k}") for k, d in enumerate(docs, 1)]
+    texts = [read_bytes(data, f"{k}.pdf").text for k, data in enumerate(pdfs, 1)]
+    dumps = [read_bytes(pdf_text_dump(data).encode("utf-8"), f"{k}.txt").text for k, data in enumerate(pdfs, 1)]
     y = label_matrix(docs, labels)
     text_lm = label_metrics(y, pred_text, labels)
     out: dict[str, Any] = {"documents": len(docs)}
-    for suffix, variant in (("", texts), ("_lines", [re.sub(r"\n\s*\n", "\n", t) for t in texts])):
+    for suffix, variant in (("", texts), ("_lines", [re.sub(r"\n\s*\n", "\n", t) for t in texts]), ("_dump", dumps)):
         pred = model.thresholds.predict(model.predict_proba(variant)).astype(int)
         lm = label_metrics(y, pred, labels)
         out[f"labels_differ_from_text{suffix}"] = int((pred != pred_text).any(axis=1).sum())
@@ -592,6 +596,10 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
             lines += ["", f"The same text without its empty lines (wrapped lines, no paragraph marks, as many tools pull text out of PDFs): "
                       f"trends {pdf['trends_micro_f1_from_pdf_lines']:.3f}, forms {pdf['forms_micro_f1_from_pdf_lines']:.3f}; "
                       f"{pdf['labels_differ_from_text_lines']} documents get other labels than from their plain text."]
+        if "trends_micro_f1_from_pdf_dump" in pdf:
+            lines += ["", f"The PDF's pages dumped one after the other as plain text (headers, footers and page numbers left in) and read "
+                      f"by samspil's text reader: trends {pdf['trends_micro_f1_from_pdf_dump']:.3f}, forms {pdf['forms_micro_f1_from_pdf_dump']:.3f}; "
+                      f"{pdf['labels_differ_from_text_dump']} documents get other labels than from their plain text."]
     lines += ["", "## Most frequent co-occurrence errors", ""]
     for e in ms["cooccurrence_errors"][:12]:
         if e["kind"] == "false_positive":

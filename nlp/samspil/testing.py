@@ -164,6 +164,18 @@ def corpus_pdf(text: str, header: str | None = None, per_page: int = 25) -> byte
     return make_pdf(pages, header=header, footer="Side {page} af {pages}")
 
 
+def pdf_text_dump(data: bytes) -> str:
+    """The text of a PDF's pages one after the other, as a simple tool pulls it out:
+    pdfium's lines, headers, footers and page numbers left in, no form feeds."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        return "\n".join(pdf[i].get_textpage().get_text_bounded().replace("\x02", "-") for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
 def make_blank_pdf(n_pages: int = 1) -> bytes:
     """A PDF whose pages carry no text (like a scan without OCR)."""
     from fpdf import FPDF
