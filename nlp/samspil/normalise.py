@@ -15,7 +15,8 @@ _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 # before a capital or a digit is kept: "Social-\nog" is rare, "kultur- og" is not
 # broken, and "2018-\n2020" must stay a range. Before "og"/"eller" the hyphen is
 # Danish suspension ("Kultur- og fritidsudvalget") and stays.
-_HYPHENATED_BREAK = re.compile(r"(?<=[a-zæøåéü])-[ \t]*\n[ \t]*(?!(?:og|eller|samt|til)\b)(?=[a-zæøåéü])")
+_WORD_GOES_ON = r"(?!(?:og|eller|samt|til)\b)(?=[a-zæøåéü])"
+_HYPHENATED_BREAK = re.compile(r"(?<=[a-zæøåéü])-[ \t]*\n[ \t]*" + _WORD_GOES_ON)
 _DIGITS = re.compile(r"\d+")
 
 
@@ -109,7 +110,7 @@ def strip_text_page_furniture(text: str) -> str:
 
 # The same rule for pdfium's mark: before "og"/"eller" it is a suspension hyphen that
 # the line break happened to follow ("børne-\nog ungdomsaktiviteter").
-_PDFIUM_HYPHEN = re.compile(r"\x02[ \t]*\n?[ \t]*(?!(?:og|eller|samt|til)\b)(?=[a-zæøåéü])")
+_PDFIUM_HYPHEN = re.compile(r"\x02[ \t]*\n?[ \t]*" + _WORD_GOES_ON)
 
 
 def clean_pdf_pages(pages: list[str]) -> str:

@@ -90,16 +90,20 @@ def gate_to_first_stage(first: np.ndarray, stacked: np.ndarray, first_thresholds
     under the final threshold: the stack re-reads the labels of relevant documents and
     gives none to a document the first stage leaves without."""
     first, stacked = np.asarray(first), np.asarray(stacked)
-    t_first = np.maximum(np.asarray(first_thresholds, dtype=np.float64), 1e-6)
+    t_first = _floored(first_thresholds)
     capped = np.minimum(stacked, first * (np.asarray(thresholds, dtype=np.float64) / t_first))
-    return np.where(first_stage_labels_any(first, first_thresholds), stacked, capped).astype(stacked.dtype)
+    return np.where(first_stage_labels_any(first, t_first), stacked, capped).astype(stacked.dtype)
 
 
 def first_stage_labels_any(first: np.ndarray, first_thresholds) -> np.ndarray:
     """Per row (a column vector): whether any first-stage probability reaches its
     first-stage threshold, the documents the stack may label (:func:`gate_to_first_stage`)."""
-    t_first = np.maximum(np.asarray(first_thresholds, dtype=np.float64), 1e-6)
-    return (np.asarray(first) >= t_first).any(axis=-1, keepdims=True)
+    return (np.asarray(first) >= _floored(first_thresholds)).any(axis=-1, keepdims=True)
+
+
+def _floored(first_thresholds) -> np.ndarray:
+    """First-stage thresholds as float64, at least 1e-6 (a divisor in :func:`gate_to_first_stage`)."""
+    return np.maximum(np.asarray(first_thresholds, dtype=np.float64), 1e-6)
 
 
 def fit_label_stack(y: np.ndarray, proba: np.ndarray, C: float = STACK_C, first_thresholds: np.ndarray | None = None) -> LabelStack:
