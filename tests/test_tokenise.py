@@ -141,6 +141,7 @@ def test_page_numbers_go_from_a_one_page_pdf_text_too():
     at the end of one page may be a table's last cell and stays."""
     assert strip_repeated_lines(["Referat\nTekst et\nSide 1 af 1"]) == ["Referat\nTekst et"]
     assert strip_repeated_lines(["- 1 -\nTekst et\n250"]) == ["Tekst et\n250"]
+    assert strip_repeated_lines(["– 1 –\nTekst et"]) == ["Tekst et"]  # en dashes, as the text reader's page marks
     assert strip_repeated_lines(["Tekst et\nPage 1 of 1", "Tekst to\nside 2/2"]) == ["Tekst et", "Tekst to"]
 
 

@@ -41,7 +41,7 @@ def join_hyphenated(text: str) -> str:
 
 #: A line that is a page number and nothing else (digits already "#"): "3", "- 3 -",
 #: "Side 3", "Side 3 af 14", "side 3/14", "3 / 14", "Page 3 of 14".
-_PAGE_NUMBER = re.compile(r"(?:(?:side|page) ?)?(?:- ?# ?-|#(?: ?(?:af|of|/) ?#)?)")
+_PAGE_NUMBER = re.compile(r"(?:(?:side|page) ?)?(?:[-–] ?# ?[-–]|#(?: ?(?:af|of|/) ?#)?)")
 
 
 def _line_key(line: str) -> str:
