@@ -291,6 +291,22 @@ def test_one_item_in_many_builds_long_texts_and_scores_them(model):
     assert 0.0 <= out["micro_f1_in_long_text"] <= 1.0 and 0.0 < out["micro_f1_alone"] <= 1.0
 
 
+def test_one_sentence_in_many_counts_near_misses_both_ways(model):
+    """make eval's passing-mention check: a near-miss sentence that gets no label at all
+    also lacks the label it is a near miss for, so that count is at least as high; and
+    it is the count of near misses whose own label stays under its threshold."""
+    from samspil.corpus import guideline_examples
+    from samspil.evaluation import one_sentence_in_many
+
+    out = one_sentence_in_many(model, read_split("dev"), model.labels, min_words=400)
+    assert out["positives"] + out["negatives"] == len(guideline_examples())
+    for where in ("alone", "in_long_text"):
+        assert out[f"negatives_without_label_{where}"] <= out[f"negatives_without_their_label_{where}"] <= out["negatives"]
+    near = [(lab, q) for lab, sign, q in guideline_examples() if sign == "-"]
+    pred = model.thresholds.predict(model.predict_proba([q for _, q in near])).astype(bool)
+    assert out["negatives_without_their_label_alone"] == sum(not pred[i, model.labels.index(lab)] for i, (lab, _) in enumerate(near))
+
+
 def test_pdf_round_trip_reads_the_documents_back_from_real_pdfs(model):
     """make eval's "text out of PDFs": the documents go through fpdf2 and samspil's PDF
     reader (wrapped lines, paragraphs, page furniture), and the shipped model gives

@@ -465,6 +465,10 @@ def one_sentence_in_many(model, docs: list[dict[str, Any]], labels: tuple[str, .
         pred = model.thresholds.predict(model.predict_proba(batch)).astype(bool)
         out[f"found_{where}"] = int(pred[np.flatnonzero(positive), target[positive]].sum())
         out[f"negatives_without_label_{where}"] = int((~pred[~positive].any(axis=1)).sum())
+        # A near miss for one label may rightly carry another ("Den selvejende børnehave har
+        # driftsoverenskomst med kommunen" is no hybridisation, but a written agreement):
+        # how many do not get the label they are a near miss for.
+        out[f"negatives_without_their_label_{where}"] = int((~pred[np.flatnonzero(~positive), target[~positive]]).sum())
     # The same long texts without the sentence (the same seed draws the same documents):
     # how many the near-miss sentences' carriers leave without a label on their own.
     carriers = [t for t, pos in zip(build(docs, [""] * len(examples), min_words, seed), positive) if not pos]
@@ -584,6 +588,8 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
                   f"{sent['found_in_long_text']} of the {sent['positives']} sentences that carry a label get it ({sent['found_alone']} as a text of their own); "
                   f"of the {sent['negatives']} near-miss sentences, {sent['negatives_without_label_in_long_text']} leave the long text without any label "
                   f"({sent['negatives_without_label_alone']} on their own)"
+                  + (f", and {sent['negatives_without_their_label_in_long_text']} do not get the label they are a near miss for "
+                     f"({sent['negatives_without_their_label_alone']} on their own)" if "negatives_without_their_label_alone" in sent else "")
                   + (f"; without the sentence, {sent['carriers_of_negatives_without_label']} of those long texts have no label." if "carriers_of_negatives_without_label" in sent else ".")]
     pdf = metrics.get("pdf_round_trip") or {}
     if pdf:
