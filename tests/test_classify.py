@@ -481,3 +481,19 @@ def test_long_minutes_without_that_item_get_no_label(clf):
     text = LONG_MINUTES.read_text(encoding="utf-8")
     start, end = _minutes_item(text, 8)
     assert clf.classify(text[:start] + text[end:]).labels == ()
+
+
+def test_model_card_says_when_the_backend_comparison_ran_on_another_corpus(model, tmp_path):
+    """The card's backend table comes from backends.json (make compare); when that ran on
+    another corpus than the model's, the card says so instead of passing it off as current."""
+    from samspil.evaluation import write_model_card
+
+    metrics = json.loads((Path(resolve_model()) / "metrics.json").read_text(encoding="utf-8"))
+    comparison = {k: v for k, v in metrics["backend_comparison"].items() if k not in ("corpus_sha256", "date")}
+    for ran_on, expected in ((None, "not recorded"), ("0" * 64, "an earlier corpus (sha256 `0000000000000000…`)"), (model.meta["corpus_sha256"], None)):
+        metrics["backend_comparison"] = {**comparison, **({"corpus_sha256": ran_on} if ran_on else {})}
+        write_model_card(tmp_path, model, metrics)
+        card = (tmp_path / "README.md").read_text(encoding="utf-8")
+        assert "## Backends compared" in card
+        assert ("make compare` reruns it" in card) == (expected is not None)
+        assert expected is None or expected in card

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from samspil.corpus import label_matrix, read_split
+from samspil.corpus import corpus_hash, label_matrix, read_split
 from samspil.evaluation import label_metrics, load_backend
 from samspil.trainer import micro_f1, train
 
@@ -66,7 +66,7 @@ def main() -> None:
     why = (f"The default is the backend with the best dev micro-F1 among those that run on the CPU within the batch speed goals: "
            f"{best['backend']} (dev figures in the table). Test figures are shown for the record, not used for the choice.")
     out = ROOT / "models" / "samspil-linear" / "backends.json"
-    out.write_text(json.dumps({"why": why, "backends": rows}, indent=2) + "\n", encoding="utf-8")
+    out.write_text(json.dumps({"why": why, "corpus_sha256": corpus_hash(), "date": time.strftime("%Y-%m-%d"), "backends": rows}, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(rows, indent=2))
     print(why)
 

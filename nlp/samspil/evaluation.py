@@ -621,7 +621,11 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
             lines.append(f"| {c['train_documents']} | {c['trends_micro_f1']:.3f} | {c['forms_micro_f1']:.3f} | {c['all_micro_f1']:.3f} |")
     comp = metrics.get("backend_comparison")
     if comp:
-        lines += ["", "## Backends compared", "", comp.get("why", ""), "", "| backend | dev micro-F1 | test trends micro-F1 | test forms micro-F1 | test all micro-F1 | docs/s on 1 CPU | notes |", "|---|---|---|---|---|---|---|"]
+        ran_on = comp.get("corpus_sha256")
+        corpus_note = ("" if ran_on == meta.get("corpus_sha256") else
+                       f" The comparison ran on {'an earlier corpus (sha256 `' + ran_on[:16] + '…`)' if ran_on else 'an earlier corpus version (not recorded)'}"
+                       f"{', ' + comp['date'] if comp.get('date') else ''}, not the one this model was trained on; `make compare` reruns it.")
+        lines += ["", "## Backends compared", "", comp.get("why", "") + corpus_note, "", "| backend | dev micro-F1 | test trends micro-F1 | test forms micro-F1 | test all micro-F1 | docs/s on 1 CPU | notes |", "|---|---|---|---|---|---|---|"]
         for row in comp["backends"]:
             if row["backend"].startswith(meta.get("backend", "")) and not cv:
                 # The default model may have been retrained since the comparison: show its current figures.
