@@ -105,7 +105,7 @@ def strip_text_page_furniture(text: str) -> str:
         if not marks:
             return text
         pages = [text[a:b] for a, b in zip([0, *marks], [*marks, len(text)])]
-    return "\n".join(p.strip("\n") for p in strip_repeated_lines(pages) if p.strip())
+    return join_pages(pages, strip="\n")
 
 
 # The same rule for pdfium's mark: before "og"/"eller" it is a suspension hyphen that
@@ -123,5 +123,12 @@ def clean_pdf_pages(pages: list[str]) -> str:
     ended there, and a sentence often goes on on the next page.
     """
     pages = [normalise_text(_PDFIUM_HYPHEN.sub("", p).replace("\x02", "-")) for p in pages]
-    pages = [p.strip() for p in strip_repeated_lines(pages)]
-    return normalise_text(join_hyphenated("\n".join(p for p in pages if p)))
+    return normalise_text(join_hyphenated(join_pages(pages)))
+
+
+def join_pages(pages: list[str], strip: str | None = None) -> str:
+    """Pages without their running headers, footers and page numbers
+    (:func:`strip_repeated_lines`), each stripped of ``strip`` (default: whitespace; a
+    text file's pages keep their lines' indentation with ``"\n"``), the blank ones left
+    out, joined with a line break: a sentence cut by a page runs on."""
+    return "\n".join(p.strip(strip) for p in strip_repeated_lines(pages) if p.strip())
