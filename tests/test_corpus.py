@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -124,3 +125,20 @@ def test_guideline_examples_and_one_sentence_in_many():
     assert len(texts) == 5
     for q, t in zip(sentences, texts):
         assert t.count(q) == 1 and len(t.split()) >= 1600 and not t.startswith(q)
+
+
+def test_as_read_is_what_the_text_reader_gives_for_every_corpus_document():
+    """Models learn from what they will see: a corpus document's text as samspil reads
+    it from a .txt file, page marks gone and words broken across lines joined."""
+    from samspil.corpus import as_read, read_all
+    from samspil.ingest import read_bytes
+
+    docs = read_all()
+    read = as_read(docs)
+    assert [r["id"] for r in read] == [d["id"] for d in docs]
+    assert all(r["text"] == read_bytes(d["text"].encode("utf-8"), f"{d['id']}.txt").text for d, r in zip(docs, read))
+    changed = [r for d, r in zip(docs, read) if r["text"] != d["text"].strip()]
+    assert 100 < len(changed) < len(docs) / 2  # the PDF-like texts, not all of them
+    assert all("citations" not in r and "references" not in r for r in read)  # their offsets point into the written text
+    broken = next(d for d in docs if re.search(r"[a-zæøå]samar-\n|\bsamar-\nbejde", d["text"]))
+    assert "samar-\nbejde" not in as_read([broken])[0]["text"]

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from samspil.corpus import corpus_hash, label_matrix, read_split
+from samspil.corpus import as_read, corpus_hash, label_matrix, read_split
 from samspil.evaluation import label_metrics, load_backend
 from samspil.trainer import micro_f1, train
 
@@ -40,7 +40,7 @@ def main() -> None:
     ap.add_argument("--base-model", help="transformer checkpoint to fine-tune (default: a tiny BERT built from scratch)")
     ap.add_argument("--epochs", type=int, default=3)
     args = ap.parse_args()
-    dev, test = read_split("dev"), read_split("test")
+    dev, test = as_read(read_split("dev")), as_read(read_split("test"))
     rows = []
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
@@ -56,7 +56,7 @@ def main() -> None:
         if base is None:
             from samspil.testing import make_tiny_bert
 
-            base = str(make_tiny_bert([d["text"] for d in read_split("train")], work / "tiny-bert", vocab_size=4000, hidden=64))
+            base = str(make_tiny_bert([d["text"] for d in as_read(read_split("train"))], work / "tiny-bert", vocab_size=4000, hidden=64))
             note = "tiny BERT from scratch (no pretrained weights reachable), 3 epochs"
         cfg = work / "transformer.json"
         cfg.write_text(json.dumps({"epochs": args.epochs, "learning_rate": 5e-4 if args.base_model is None else 5e-5, "batch_size": 16, "max_length": 256}), encoding="utf-8")

@@ -26,7 +26,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
 
 from check_raw import read_raw  # noqa: E402
-from samspil.corpus import label_matrix, read_split  # noqa: E402
+from samspil.corpus import as_read, label_matrix, read_split  # noqa: E402
 from samspil.records import LABELS  # noqa: E402
 from samspil.trainer import linear_params_from_file, out_of_fold_proba, parse_texts  # noqa: E402
 
@@ -50,7 +50,7 @@ def main() -> None:
     docs = reviewable + extra
     y = label_matrix(docs)
     window = (40, 0.9)
-    oof = out_of_fold_proba(parse_texts([d["text"] for d in docs]), y, LABELS, params, [window], seed=args.seed)[window]
+    oof = out_of_fold_proba(parse_texts([d["text"] for d in as_read(docs)]), y, LABELS, params, [window], seed=args.seed)[window]
     second = {q.stem for q in pathlib.Path("corpus/annotation/second").glob("*.json")}
     flags = {}
     for i, d in enumerate(reviewable):

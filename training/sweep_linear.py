@@ -8,13 +8,13 @@ import itertools
 import json
 
 from samspil.classify.linear import FeatureConfig, LinearParams, fit_linear
-from samspil.corpus import label_matrix, read_split
+from samspil.corpus import as_read, label_matrix, read_split
 from samspil.records import FORMS, LABELS, TRENDS
 from samspil.trainer import micro_f1, parse_texts, tune_on_dev
 
 
 def main() -> None:
-    train, dev = read_split("train"), read_split("dev")
+    train, dev = as_read(read_split("train")), as_read(read_split("dev"))
     p_train, p_dev = parse_texts([d["text"] for d in train]), parse_texts([d["text"] for d in dev])
     y_train, y_dev = label_matrix(train), label_matrix(dev)
     results = []

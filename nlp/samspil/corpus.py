@@ -37,6 +37,19 @@ def read_split(split: str, corpus_dir: Path | str | None = None) -> list[dict[st
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def as_read(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The documents with their texts as samspil reads them from a .txt file
+    (:func:`samspil.normalise.clean_plain_text`: page marks and running headers gone,
+    words hyphenated across line ends joined): what a model sees of such a document when
+    it classifies, and so what it is trained and evaluated on. The corpus keeps each text
+    as written, since its citation annotations' offsets point into it; the copies returned
+    here leave those annotations out.
+    """
+    from .normalise import clean_plain_text
+
+    return [{**{k: v for k, v in d.items() if k not in ("citations", "references")}, "text": clean_plain_text(d["text"])} for d in docs]
+
+
 def read_all(corpus_dir: Path | str | None = None) -> list[dict[str, Any]]:
     return [d for s in SPLITS for d in read_split(s, corpus_dir)]
 

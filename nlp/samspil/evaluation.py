@@ -357,17 +357,20 @@ def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | 
 
     Returns the metrics dict that was written.
     """
-    from .corpus import label_matrix, read_split
+    from .corpus import as_read, label_matrix, read_split
     from .trainer import parse_texts, tune_on_dev
 
     model_dir = Path(model_dir)
     model = load_backend(model_dir)
     labels = model.labels
     docs = read_split(split, corpus_dir)
+    # The model sees the texts as samspil reads them; the citation figures and the PDFs
+    # of the round trip are made from the texts as written.
+    read = as_read(docs)
     y = label_matrix(docs, labels)
     is_linear = isinstance(model, LinearModel)
-    parsed = parse_texts([d["text"] for d in docs]) if is_linear else None
-    proba = model.predict_proba_docs(parsed) if is_linear else model.predict_proba([d["text"] for d in docs])
+    parsed = parse_texts([d["text"] for d in read]) if is_linear else None
+    proba = model.predict_proba_docs(parsed) if is_linear else model.predict_proba([d["text"] for d in read])
     pred = model.thresholds.predict(proba).astype(int)
     metrics: dict[str, Any] = {"model": model.meta.get("name"), "split": split, "documents": len(docs)}
     metrics["model_scores"] = full_report(y, proba, pred, docs, labels)
@@ -383,11 +386,11 @@ def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | 
     # without public–civil collaboration) that the model gives one anyway.
     unlabelled = ~y.any(axis=1)
     metrics["unlabelled_given_a_label"] = {"documents": int(unlabelled.sum()), "given_a_label": int(pred[unlabelled].any(axis=1).sum())}
-    metrics["one_item_in_many"] = one_item_in_many(model, docs, labels)
-    metrics["one_sentence_in_many"] = one_sentence_in_many(model, docs, labels)
+    metrics["one_item_in_many"] = one_item_in_many(model, read, labels)
+    metrics["one_sentence_in_many"] = one_sentence_in_many(model, read, labels)
     metrics["pdf_round_trip"] = pdf_round_trip(model, docs, labels, pred)
     kw = KeywordBaseline(labels)
-    kw_proba = kw.predict_proba([d["text"] for d in docs])
+    kw_proba = kw.predict_proba([d["text"] for d in read])
     metrics["keyword_baseline"] = full_report(y, kw_proba, kw_proba.astype(int), docs, labels)
     metrics["gain_over_keywords"] = {g: round(metrics["model_scores"][g]["micro_f1"] - metrics["keyword_baseline"][g]["micro_f1"], 4) for g in GROUPS}
     metrics["thresholds"] = model.thresholds.to_dict()
@@ -398,8 +401,8 @@ def evaluate(model_dir: str | Path = "models/samspil-linear", corpus_dir: str | 
     if comparison.is_file():
         metrics["backend_comparison"] = json.loads(comparison.read_text(encoding="utf-8"))
     if learning_curve and is_linear:
-        train_docs = read_split("train", corpus_dir)
-        dev_docs = read_split("dev", corpus_dir)
+        train_docs = as_read(read_split("train", corpus_dir))
+        dev_docs = as_read(read_split("dev", corpus_dir))
         p_train = parse_texts([d["text"] for d in train_docs])
         p_dev = parse_texts([d["text"] for d in dev_docs])
         y_train, y_dev = label_matrix(train_docs, labels), label_matrix(dev_docs, labels)

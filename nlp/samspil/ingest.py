@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import errors
-from .normalise import BULLETS, clean_pdf_pages, join_hyphenated, normalise_text, strip_text_page_furniture
+from .normalise import BULLETS, clean_pdf_pages, clean_plain_text, normalise_text
 from .records import Document
 
 SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".odt", ".rtf", ".pdf")
@@ -180,8 +180,7 @@ def _read_text(data: bytes, name: str, limits: IngestLimits) -> Document:
     # Plain text is often what someone copied or exported out of a PDF, with page marks
     # and running headers between its pages and words broken across line ends
     # ("samar-\nbejde"); they go, and the words are joined, as for PDFs.
-    text = join_hyphenated(normalise_text(strip_text_page_furniture(text)))
-    return Document(path=name, text=text, source_type=source, encoding=encoding)
+    return Document(path=name, text=clean_plain_text(text), source_type=source, encoding=encoding)
 
 
 # ---------------------------------------------------------------- HTML

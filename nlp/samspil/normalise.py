@@ -108,6 +108,17 @@ def strip_text_page_furniture(text: str) -> str:
     return join_pages(pages, strip="\n")
 
 
+def clean_plain_text(text: str) -> str:
+    """Plain text as samspil's text reader gives it: page furniture stripped
+    (:func:`strip_text_page_furniture`), normalised (:func:`normalise_text`) and words
+    hyphenated across line ends joined (:func:`join_hyphenated`).
+
+    >>> clean_plain_text("Et godt samar-\\nbejde\\nSide 2 af 9\\nmed klubben.")
+    'Et godt samarbejde\\nmed klubben.'
+    """
+    return join_hyphenated(normalise_text(strip_text_page_furniture(text)))
+
+
 # The same rule for pdfium's mark: before "og"/"eller" it is a suspension hyphen that
 # the line break happened to follow ("børne-\nog ungdomsaktiviteter").
 _PDFIUM_HYPHEN = re.compile(r"\x02[ \t]*\n?[ \t]*" + _WORD_GOES_ON)

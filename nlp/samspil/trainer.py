@@ -13,7 +13,7 @@ from . import __version__
 from .classify.linear import LinearModel, LinearParams, fit_linear, window_weight_from_json
 from .classify.stack import STACK_C, LabelStack, cross_fitted, first_stage_labels_any, fit_label_stack, gate_to_first_stage
 from .classify.thresholds import Thresholds, best_threshold, tune_review_bands, tune_thresholds
-from .corpus import corpus_hash, label_matrix, read_split
+from .corpus import as_read, corpus_hash, label_matrix, read_split
 from .evaluation import micro_f1
 from .models import config_dir
 from .records import LABELS
@@ -234,7 +234,8 @@ def train(
     by 5-fold cross-validation over them (:func:`tune_by_cross_validation`);
     ``tuning="dev"`` fits it on train and tunes on dev, as the other backends are, for
     comparing backends on dev (without a label stack, which needs out-of-fold
-    probabilities of the training documents). The test split is never used.
+    probabilities of the training documents). The test split is never used. Every backend
+    learns from the texts as samspil reads them (:func:`samspil.corpus.as_read`).
 
     Args:
         out: model directory to write.
@@ -259,8 +260,8 @@ def train(
         params = linear_params_from_file(config or CONFIGS / "linear.json")
     if tuning not in ("cv", "dev"):
         raise ValueError(f"tuning must be 'cv' or 'dev', got {tuning!r}")
-    train_docs = read_split("train", corpus_dir)
-    dev_docs = read_split("dev", corpus_dir)
+    train_docs = as_read(read_split("train", corpus_dir))
+    dev_docs = as_read(read_split("dev", corpus_dir))
     parsed_train = parse_texts([d["text"] for d in train_docs])
     parsed_dev = parse_texts([d["text"] for d in dev_docs])
     y_train = label_matrix(train_docs, labels)
@@ -291,7 +292,7 @@ def _train_textcat(out: Path, corpus_dir, labels, name: str, config: Path | None
 
     from .classify.textcat import CONFIG, TextcatModel, fit_textcat
 
-    train_docs, dev_docs = read_split("train", corpus_dir), read_split("dev", corpus_dir)
+    train_docs, dev_docs = as_read(read_split("train", corpus_dir)), as_read(read_split("dev", corpus_dir))
     with tempfile.TemporaryDirectory() as work:
         nlp = fit_textcat(train_docs, dev_docs, labels, Path(work), config or CONFIG)
         model = TextcatModel(nlp, labels, Thresholds(labels, tuple(0.5 for _ in labels)))
@@ -312,7 +313,7 @@ def _train_transformer(out: Path, corpus_dir, labels, name: str, config: Path | 
         raise ValueError("the transformer backend needs a base model: --base-model PATH_OR_HUB_NAME")
     data = {k: v for k, v in json.loads((config or CONFIGS / "transformer.json").read_text(encoding="utf-8")).items() if not k.startswith("_")}
     params = TransformerParams(**data)
-    train_docs, dev_docs = read_split("train", corpus_dir), read_split("dev", corpus_dir)
+    train_docs, dev_docs = as_read(read_split("train", corpus_dir)), as_read(read_split("dev", corpus_dir))
     model = fit_transformer(train_docs, dev_docs, labels, base_model, params)
     y_dev = label_matrix(dev_docs, labels)
     f1 = micro_f1(y_dev, model.thresholds.predict(model.predict_proba([d["text"] for d in dev_docs])).astype(int))
