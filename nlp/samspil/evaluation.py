@@ -549,7 +549,8 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
         f"- Data: the samspil corpus (sha256 `{str(meta.get('corpus_sha256'))[:16]}…`), " + (
             f"{meta.get('n_train')} training documents (the train and dev splits); evaluated on {metrics['documents']} {metrics['split']} documents."
             if cv else
-            f"{meta.get('n_train')} training and {meta.get('n_dev')} dev documents; evaluated on {metrics['documents']} {metrics['split']} documents."),
+            f"{meta.get('n_train')} training and {meta.get('n_dev')} dev documents; evaluated on {metrics['documents']} {metrics['split']} documents.")
+        + " Trained and evaluated on the texts as samspil reads them from a .txt file (page marks and running headers gone, words hyphenated across lines joined).",
         f"- Method: {str(_METHODS.get(meta.get('backend'), meta.get('backend'))).replace('{passage_words}', str((meta.get('params') or {}).get('passage_words', LinearParams().passage_words)))}{_long_text_clause(model)}",
         _tuning_line(meta.get("tuning") or {}),
         "- Storage: `manifest.json` (labels, thresholds, hashes), `vocab.json`, `weights.safetensors`; nothing is unpickled.",
