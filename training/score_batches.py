@@ -23,14 +23,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nlp"))
 
 from samspil.corpus import as_read, build_record, label_matrix, read_raw_file  # noqa: E402
-from samspil.evaluation import load_backend  # noqa: E402
+from samspil.evaluation import _micro_prf, load_backend  # noqa: E402
 from samspil.records import FORMS, TRENDS  # noqa: E402
 
 
 def prf(y: np.ndarray, pred: np.ndarray) -> list[float]:
-    """Micro-F1, precision and recall."""
-    tp = int((y & pred).sum())
-    return [round(2 * tp / max(int(y.sum() + pred.sum()), 1), 3), round(tp / max(int(pred.sum()), 1), 3), round(tp / max(int(y.sum()), 1), 3)]
+    """Micro-F1, precision and recall, rounded for the report."""
+    p, r, f = _micro_prf(y, pred)
+    return [round(f, 3), round(p, 3), round(r, 3)]
 
 
 def main() -> None:

@@ -216,6 +216,12 @@ def _meta(name: str, backend: str, corpus_dir, n_train: int, n_dev: int, **extra
     }
 
 
+def _train_and_dev(corpus_dir) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The train and dev splits as samspil reads their texts (:func:`samspil.corpus.as_read`):
+    what every backend learns and is tuned on."""
+    return as_read(read_split("train", corpus_dir)), as_read(read_split("dev", corpus_dir))
+
+
 def train(
     out: str | Path = "models/samspil-linear",
     corpus_dir: str | Path | None = None,
@@ -235,7 +241,7 @@ def train(
     ``tuning="dev"`` fits it on train and tunes on dev, as the other backends are, for
     comparing backends on dev (without a label stack, which needs out-of-fold
     probabilities of the training documents). The test split is never used. Every backend
-    learns from the texts as samspil reads them (:func:`samspil.corpus.as_read`).
+    learns from the texts as samspil reads them (:func:`_train_and_dev`).
 
     Args:
         out: model directory to write.
@@ -260,8 +266,7 @@ def train(
         params = linear_params_from_file(config or CONFIGS / "linear.json")
     if tuning not in ("cv", "dev"):
         raise ValueError(f"tuning must be 'cv' or 'dev', got {tuning!r}")
-    train_docs = as_read(read_split("train", corpus_dir))
-    dev_docs = as_read(read_split("dev", corpus_dir))
+    train_docs, dev_docs = _train_and_dev(corpus_dir)
     parsed_train = parse_texts([d["text"] for d in train_docs])
     parsed_dev = parse_texts([d["text"] for d in dev_docs])
     y_train = label_matrix(train_docs, labels)
@@ -292,7 +297,7 @@ def _train_textcat(out: Path, corpus_dir, labels, name: str, config: Path | None
 
     from .classify.textcat import CONFIG, TextcatModel, fit_textcat
 
-    train_docs, dev_docs = as_read(read_split("train", corpus_dir)), as_read(read_split("dev", corpus_dir))
+    train_docs, dev_docs = _train_and_dev(corpus_dir)
     with tempfile.TemporaryDirectory() as work:
         nlp = fit_textcat(train_docs, dev_docs, labels, Path(work), config or CONFIG)
         model = TextcatModel(nlp, labels, Thresholds(labels, tuple(0.5 for _ in labels)))
@@ -313,7 +318,7 @@ def _train_transformer(out: Path, corpus_dir, labels, name: str, config: Path | 
         raise ValueError("the transformer backend needs a base model: --base-model PATH_OR_HUB_NAME")
     data = {k: v for k, v in json.loads((config or CONFIGS / "transformer.json").read_text(encoding="utf-8")).items() if not k.startswith("_")}
     params = TransformerParams(**data)
-    train_docs, dev_docs = as_read(read_split("train", corpus_dir)), as_read(read_split("dev", corpus_dir))
+    train_docs, dev_docs = _train_and_dev(corpus_dir)
     model = fit_transformer(train_docs, dev_docs, labels, base_model, params)
     y_dev = label_matrix(dev_docs, labels)
     f1 = micro_f1(y_dev, model.thresholds.predict(model.predict_proba([d["text"] for d in dev_docs])).astype(int))
