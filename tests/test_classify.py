@@ -231,6 +231,22 @@ def test_thresholds_tuned_and_review_band():
     assert t.review(np.array([[0.55], [0.7]])).ravel().tolist() == [True, False]
 
 
+def test_threshold_penalty_keeps_a_threshold_near_half_unless_moving_it_pays():
+    from samspil.classify.thresholds import best_threshold
+
+    # Plain F1 is best at 0.3 (it catches the positive at 0.32 for one false positive at 0.35):
+    # 6 positives, 4 above 0.5; F1 at 0.5 is 0.8, at 0.3 it is 10/12.
+    y = np.array([1, 1, 1, 1, 1, 0, 1, 0, 0, 0])
+    p = np.array([0.9, 0.8, 0.7, 0.6, 0.32, 0.35, 0.1, 0.2, 0.1, 0.05])
+    assert best_threshold(y, p)[0] == 0.3
+    t, f1 = best_threshold(y, p, penalty=0.05)
+    assert t == 0.3 and round(f1, 4) == round(10 / 12, 4)  # a gain of 0.033 beats a penalty of 0.01
+    t, f1 = best_threshold(y, p, penalty=0.5)
+    assert t == 0.5 and f1 == 0.8  # now the penalty (0.1) outweighs it
+    with pytest.raises(ValueError, match="penalty"):
+        best_threshold(y, p, penalty=-1)
+
+
 def test_overfits_a_tiny_corpus(tmp_path):
     nlp = make_danish()
     texts = [

@@ -32,7 +32,7 @@ def parse_texts(texts: list[str], batch_size: int = 16) -> list:
     return list(nlp.pipe(texts, batch_size=batch_size))
 
 
-def tune_on_dev(model: LinearModel, dev_docs: list, y_dev: np.ndarray, band: float = 0.1) -> dict[str, Any]:
+def tune_on_dev(model: LinearModel, dev_docs: list, y_dev: np.ndarray, band: float = 0.1, penalty: float = 0.0) -> dict[str, Any]:
     """Choose the window size, the window weight, the gate's power (for a model with a
     relevance gate) and the per-label thresholds that maximise dev micro-F1 (windows
     let one relevant item in a long text carry a label)."""
@@ -41,7 +41,7 @@ def tune_on_dev(model: LinearModel, dev_docs: list, y_dev: np.ndarray, band: flo
     for config in tuning_configs(model.gate):
         apply_config(model, config)
         proba = model.predict_proba_docs(dev_docs)
-        th = tune_thresholds(y_dev, proba, model.labels, band)
+        th = tune_thresholds(y_dev, proba, model.labels, band, penalty)
         f1 = micro_f1(y_dev, th.predict(proba).astype(int))
         results[config_name(config)] = round(f1, 4)
         if best is None or f1 > best[0] + 1e-9:
@@ -97,7 +97,7 @@ def out_of_fold_proba(docs: list, y: np.ndarray, labels: tuple[str, ...], params
 
 
 def stack_and_review_bands(y: np.ndarray, labels: tuple[str, ...], f1_plain: float, th_plain: Thresholds, proba_plain: np.ndarray,
-                           folds: int = 5, seed: int = 0) -> tuple[dict[str, Any], LabelStack | None, Thresholds, float]:
+                           folds: int = 5, seed: int = 0, penalty: float = 0.0) -> tuple[dict[str, Any], LabelStack | None, Thresholds, float]:
     """The last step of :func:`tune_by_cross_validation`, from the out-of-fold
     probabilities of the chosen setting (``proba_plain``, with their thresholds and
     micro-F1): label stacking, fitted on them, judged on stacked probabilities that are
@@ -110,8 +110,8 @@ def stack_and_review_bands(y: np.ndarray, labels: tuple[str, ...], f1_plain: flo
     stacked = cross_fitted(y, proba_plain, folds, seed)
     first_thresholds = np.asarray(th_plain.values, dtype=np.float32)
     relevant = first_stage_labels_any(proba_plain, first_thresholds)  # as the stored stack will decide it
-    th_stacked = tune_thresholds(y, np.where(relevant, stacked, 0.0), labels)
-    free_pred = tune_thresholds(y, stacked, labels).predict(stacked)
+    th_stacked = tune_thresholds(y, np.where(relevant, stacked, 0.0), labels, penalty=penalty)
+    free_pred = tune_thresholds(y, stacked, labels, penalty=penalty).predict(stacked)
     stacked = gate_to_first_stage(proba_plain, stacked, first_thresholds, th_stacked.values)
     f1_stacked = micro_f1(y, th_stacked.predict(stacked).astype(int))
     used = f1_stacked > f1_plain + STACK_MARGIN
@@ -149,8 +149,9 @@ def tune_by_cross_validation(docs: list, y: np.ndarray, labels: tuple[str, ...],
     configs = tuning_configs(params.gate)
     oof = out_of_fold_proba(docs, y, labels, params, configs, folds, seed)
     results, best = {}, None
+    penalty = params.threshold_penalty
     for config, proba in oof.items():
-        th = tune_thresholds(y, proba, labels)
+        th = tune_thresholds(y, proba, labels, penalty=penalty)
         f1 = micro_f1(y, th.predict(proba).astype(int))
         results[config_name(config)] = round(f1, 4)
         if best is None or f1 > best[0] + 1e-9:
@@ -169,16 +170,16 @@ def tune_by_cross_validation(docs: list, y: np.ndarray, labels: tuple[str, ...],
         weights = []
         for j in range(len(labels)):
             options = [(0.0, no_windows[:, j])] + [(w, oof[(size, w, power)][:, j]) for w in WINDOW_WEIGHTS if w > 0]
-            scored = [(best_threshold(y[:, j], p)[1], w, p) for w, p in options]
+            scored = [(best_threshold(y[:, j], p, penalty)[1], w, p) for w, p in options]
             f1_j, w_j, p_j = max(scored, key=lambda t: (t[0] + 1e-9 * (t[1] == 0.0), t[1]))
             weights.append(w_j)
             proba[:, j] = p_j
-        th = tune_thresholds(y, proba, labels)
+        th = tune_thresholds(y, proba, labels, penalty=penalty)
         f1 = micro_f1(y, th.predict(proba).astype(int))
         results[f"{size} words, a weight per label"] = round(f1, 4)
         if f1 > best[0] + PER_LABEL_MARGIN:
             best = (f1, size, np.asarray(weights, dtype=np.float32), th, proba)
-    stacking, stack, thresholds, cv_f1 = stack_and_review_bands(y, labels, best[0], best[3], best[4], folds, seed)
+    stacking, stack, thresholds, cv_f1 = stack_and_review_bands(y, labels, best[0], best[3], best[4], folds, seed, penalty)
     weight = best[2].tolist() if isinstance(best[2], np.ndarray) else best[2]
     tuning = {"method": f"{folds}-fold cross-validation on train and dev", "cv_micro_f1_by_window": results,
               "window_words": best[1], "window_weight": weight, "gate_power": power, "label_stack": stacking,
@@ -273,7 +274,7 @@ def train(
     y_dev = label_matrix(dev_docs, labels)
     if tuning == "dev":
         model = fit_linear(parsed_train, y_train, labels, params)
-        tuned = tune_on_dev(model, parsed_dev, y_dev)
+        tuned = tune_on_dev(model, parsed_dev, y_dev, penalty=params.threshold_penalty)
         n_train, n_dev = len(train_docs), len(dev_docs)
     else:
         docs, y = parsed_train + parsed_dev, np.vstack([y_train, y_dev])

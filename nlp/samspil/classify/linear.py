@@ -837,8 +837,13 @@ class LinearParams:
     passage_negatives: int = 0
     #: Also fit the relevance gate (any label against none; see :meth:`LinearModel._gated`).
     gate: bool = False
+    #: F1 given up per unit of a threshold's distance from 0.5 when thresholds are tuned
+    #: (see :func:`samspil.classify.thresholds.best_threshold`).
+    threshold_penalty: float = 0.0
 
     def __post_init__(self) -> None:
+        if self.threshold_penalty < 0:
+            raise ValueError(f"threshold_penalty must be >= 0, got {self.threshold_penalty}")
         if self.C <= 0:
             raise ValueError(f"C must be positive, got {self.C}")
         if self.calibration_folds < 2:

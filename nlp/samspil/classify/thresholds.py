@@ -47,27 +47,41 @@ class Thresholds:
         return cls(tuple(data["labels"]), tuple(float(v) for v in data["values"]), float(data.get("band", 0.1)), bands)
 
 
-def tune_thresholds(y_true: np.ndarray, proba: np.ndarray, labels: tuple[str, ...], band: float = 0.1) -> Thresholds:
-    """The threshold per label that maximises F1 on ``(y_true, proba)``.
+def tune_thresholds(y_true: np.ndarray, proba: np.ndarray, labels: tuple[str, ...], band: float = 0.1,
+                    penalty: float = 0.0) -> Thresholds:
+    """The threshold per label that maximises F1 on ``(y_true, proba)``, less
+    ``penalty`` per unit of distance from 0.5 (see :func:`best_threshold`).
 
     Ties go to the threshold nearest 0.5, so that a label with few dev examples
     does not get an extreme threshold by chance.
     """
-    return Thresholds(labels, tuple(best_threshold(y_true[:, j], proba[:, j])[0] for j in range(len(labels))), band)
+    return Thresholds(labels, tuple(best_threshold(y_true[:, j], proba[:, j], penalty)[0] for j in range(len(labels))), band)
 
 
-def best_threshold(y_true: np.ndarray, proba: np.ndarray) -> tuple[float, float]:
+def best_threshold(y_true: np.ndarray, proba: np.ndarray, penalty: float = 0.0) -> tuple[float, float]:
     """For one label: the threshold on the grid 0.05, 0.075, ..., 0.95 that maximises
-    F1, and that F1 (ties go to the threshold nearest 0.5)."""
-    best, best_f1 = 0.5, -1.0
+    F1 minus ``penalty`` x its distance from 0.5, and its F1 (ties go to the threshold
+    nearest 0.5).
+
+    F1 is flat around its best threshold, so the plain best grid point moves with the
+    sample; on calibrated probabilities 0.5 is the natural cut, and a penalty keeps a
+    threshold there unless moving it pays. Measured on corpus version 7 (thresholds
+    tuned on four folds' out-of-fold scores, applied to the fifth): penalty 0 gave
+    micro-F1 0.8723 with thresholds moving by 0.046 between folds, 0.05 gave 0.8736 and
+    0.026 (training/configs/linear.json).
+    """
+    if penalty < 0:
+        raise ValueError(f"penalty must be >= 0, got {penalty}")
+    best, best_f1, best_score = 0.5, -1.0, -np.inf
     for t in np.round(np.arange(0.05, 0.951, 0.025), 3):
         pred = proba >= t
         tp = np.sum(pred & (y_true == 1))
         fp = np.sum(pred & (y_true == 0))
         fn = np.sum(~pred & (y_true == 1))
         f1 = 2 * tp / max(2 * tp + fp + fn, 1)
-        if f1 > best_f1 + 1e-9 or (abs(f1 - best_f1) <= 1e-9 and abs(t - 0.5) < abs(best - 0.5)):
-            best, best_f1 = float(t), f1
+        score = f1 - penalty * abs(t - 0.5)
+        if score > best_score + 1e-9 or (abs(score - best_score) <= 1e-9 and abs(t - 0.5) < abs(best - 0.5)):
+            best, best_f1, best_score = float(t), f1, score
     return best, float(best_f1)
 
 
