@@ -513,3 +513,15 @@ def test_model_card_says_when_the_backend_comparison_ran_on_another_corpus(model
         assert "## Backends compared" in card
         assert ("make compare` reruns it" in card) == (expected is not None)
         assert expected is None or expected in card
+
+
+def test_model_card_names_the_threshold_penalty(model, tmp_path):
+    """The card's tuning line says how the thresholds were tuned, penalty included, from the
+    parameters stored with the model."""
+    from samspil.evaluation import write_model_card
+
+    metrics = json.loads((Path(resolve_model()) / "metrics.json").read_text(encoding="utf-8"))
+    write_model_card(tmp_path, model, metrics)
+    penalty = model.meta["params"]["threshold_penalty"]
+    assert penalty > 0
+    assert f"per-label thresholds (tuned with a penalty of {penalty:g} F1 per unit of distance from 0.5)" in (tmp_path / "README.md").read_text(encoding="utf-8")

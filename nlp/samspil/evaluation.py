@@ -503,7 +503,7 @@ def _long_text_clause(model) -> str:
             "in long minutes the words of unrelated items would mix with the one item that matters.")
 
 
-def _tuning_line(t: dict[str, Any]) -> str:
+def _tuning_line(t: dict[str, Any], penalty: float = 0.0) -> str:
     w = t.get("window_weight", "–")
     windows = f"windows of {t.get('window_words', '–')} words, " + (f"a window weight per label ({', '.join(f'{x:g}' for x in w)}; 0: no windows)" if isinstance(w, list) else f"window weight {w}")
     by = t.get("cv_micro_f1_by_window") or t.get("dev_micro_f1_by_window") or {}
@@ -522,9 +522,10 @@ def _tuning_line(t: dict[str, Any]) -> str:
             windows += (f", held to the documents the first stage gives a label (a stack free to label any document: micro-F1 "
                         f"{stack['cv_micro_f1_with_ungated']}, and {shares['with_ungated']:.1%} of the {shares['documents']} unlabelled "
                         f"documents given a label against {shares['without']:.1%} without the stack and {shares['with']:.1%} with the held stack)")
+    thresholds = "per-label thresholds" + (f" (tuned with a penalty of {penalty:g} F1 per unit of distance from 0.5)" if penalty else "")
     if "cv_micro_f1" in t:
         return (f"- Tuning by {t['method']} (every document scored by a model that did not see it): {windows}; "
-                f"per-label thresholds and review bands; cross-validated micro-F1 {t['cv_micro_f1']}. The final model is then fitted on all of train and dev.")
+                f"{thresholds} and review bands; cross-validated micro-F1 {t['cv_micro_f1']}. The final model is then fitted on all of train and dev.")
     return f"- Tuning on dev: {windows}, dev micro-F1 {t.get('dev_micro_f1')}."
 
 
@@ -552,7 +553,7 @@ def write_model_card(model_dir: Path, model, metrics: dict[str, Any]) -> None:
             f"{meta.get('n_train')} training and {meta.get('n_dev')} dev documents; evaluated on {metrics['documents']} {metrics['split']} documents.")
         + " Trained and evaluated on the texts as samspil reads them from a .txt file (page marks and running headers gone, words hyphenated across lines joined).",
         f"- Method: {str(_METHODS.get(meta.get('backend'), meta.get('backend'))).replace('{passage_words}', str((meta.get('params') or {}).get('passage_words', LinearParams().passage_words)))}{_long_text_clause(model)}",
-        _tuning_line(meta.get("tuning") or {}),
+        _tuning_line(meta.get("tuning") or {}, float((meta.get("params") or {}).get("threshold_penalty", 0.0))),
         "- Storage: `manifest.json` (labels, thresholds, hashes), `vocab.json`, `weights.safetensors`; nothing is unpickled.",
         "",
         "## Test figures",
