@@ -445,20 +445,23 @@ def test_long_text_scored_by_its_windows_alone(model, tmp_path):
     np.testing.assert_allclose(again.score_doc(long_doc).doc, m.score_doc(long_doc).doc, atol=1e-6)
 
 
-def test_sentences_of_a_long_text_are_runs_gated_harder(model):
-    """With long_text_sentences, each sentence of four words or more in a long text is a
-    run too, its label probability times the gate's to sentence_gate_power."""
+@pytest.mark.parametrize("min_words", [4, 8])
+def test_sentences_of_a_long_text_are_runs_gated_harder(model, min_words):
+    """With long_text_sentences, each sentence of sentence_min_words words or more in a
+    long text is a run too, its label probability times the gate's to
+    sentence_gate_power; shorter ones (headings) are not."""
     from dataclasses import replace
 
     assert model.gate
     m = copy.copy(model)
-    m.config = replace(model.config, long_text_words=300, long_window_words=0, long_text_sentences=True, sentence_gate_power=3.0)
+    m.config = replace(model.config, long_text_words=300, long_window_words=0, long_text_sentences=True, sentence_gate_power=3.0,
+                       sentence_min_words=min_words, long_text_margin=0.0)
     m.window_weight = 1.0
     doc = make_danish()("\n\n".join(d["text"] for d in read_split("dev")[:3]))
     table = token_table(doc)
     counts = m.featurizer.counts(doc)
     window_rows = _run_rows(m, doc, (m.config.window_words,))
-    sentence_rows = sparse.vstack([sparse.csr_matrix(counts[k].sum(axis=0)) for k, n in enumerate(table.words_per_sentence) if n >= 4]).tocsr()
+    sentence_rows = sparse.vstack([sparse.csr_matrix(counts[k].sum(axis=0)) for k, n in enumerate(table.words_per_sentence) if n >= min_words]).tocsr()
     n = len(m.labels)
     raw = m._calibrated(np.asarray(m.tfidf(sentence_rows) @ m.coef.T) + m.intercept)
     sentences = raw[:, :n] * raw[:, n:] ** 3.0
@@ -467,6 +470,33 @@ def test_sentences_of_a_long_text_are_runs_gated_harder(model):
     off = copy.copy(m)
     off.config = replace(m.config, long_text_sentences=False)
     np.testing.assert_allclose(off.score_doc(doc).doc, windowed.max(axis=0), atol=1e-5)
+
+
+def test_long_text_margin_lowers_long_texts_only(model, tmp_path):
+    """long_text_margin is taken off a long text's score for every label that has
+    windows (the best of many runs is high by chance alone), never below 0; a text under
+    long_text_words keeps its score. The setting travels with the model."""
+    from dataclasses import replace
+
+    nlp = make_danish()
+    m = copy.copy(model)
+    m.config = replace(model.config, long_text_words=300, long_text_margin=0.0)
+    m.stack = None  # the margin is taken before the label stack; compare the first stage
+    m.window_weight = np.array([1.0] * (len(m.labels) - 1) + [0.0], dtype=np.float32)
+    long_doc = nlp("\n\n".join(d["text"] for d in read_split("dev")[:3]))
+    short = next(nlp(d["text"]) for d in read_split("dev") if 150 < len(d["text"].split()) < 250)
+    before_long, before_short = m.score_doc(long_doc).doc, m.score_doc(short).doc
+    m.config = replace(m.config, long_text_margin=0.1)
+    after = m.score_doc(long_doc).doc
+    np.testing.assert_allclose(after[:-1], np.maximum(before_long[:-1] - 0.1, 0.0), atol=1e-6)
+    np.testing.assert_allclose(after[-1], before_long[-1], atol=1e-6)  # no windows: scored whole, no margin
+    np.testing.assert_allclose(m.score_doc(short).doc, before_short, atol=1e-6)
+    m.save(tmp_path / "m")
+    again = LinearModel.load(tmp_path / "m")
+    assert again.config.long_text_margin == 0.1
+    np.testing.assert_allclose(again.score_doc(long_doc).doc, after, atol=1e-6)
+    with pytest.raises(ValueError, match="long_text_margin"):
+        replace(m.config, long_text_margin=1.5)
 
 
 LONG_MINUTES = Path(__file__).parent / "data" / "long_minutes.txt"
@@ -525,3 +555,18 @@ def test_model_card_names_the_threshold_penalty(model, tmp_path):
     penalty = model.meta["params"]["threshold_penalty"]
     assert penalty > 0
     assert f"per-label thresholds (tuned with a penalty of {penalty:g} F1 per unit of distance from 0.5)" in (tmp_path / "README.md").read_text(encoding="utf-8")
+
+
+def test_model_card_names_the_long_text_margin(model, tmp_path):
+    """The card's method line names the sentence runs' minimum length and the long-text
+    margin from the model's own feature config."""
+    from dataclasses import replace
+
+    from samspil.evaluation import write_model_card
+
+    metrics = json.loads((Path(resolve_model()) / "metrics.json").read_text(encoding="utf-8"))
+    m = copy.copy(model)
+    m.config = replace(model.config, long_text_words=1000, long_text_sentences=True, sentence_min_words=8, long_text_margin=0.1)
+    write_model_card(tmp_path, m, metrics)
+    card = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "each of its sentences of 8 words or more" in card and "the best of these runs less 0.1" in card

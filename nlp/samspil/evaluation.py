@@ -497,10 +497,13 @@ def _long_text_clause(model) -> str:
     if not words:
         return ""
     extra = f" and of {config.long_window_words} words" if config.long_window_words else ""
-    sentences = (f" and by each of its sentences, whose label probability is multiplied by the gate's to the power {config.sentence_gate_power:g}, "
-                 "so that one passing mention counts (guideline P4)") if getattr(config, "long_text_sentences", False) else ""
+    sentences = (f" and by each of its sentences of {getattr(config, 'sentence_min_words', 4)} words or more, whose label probability is multiplied "
+                 f"by the gate's to the power {config.sentence_gate_power:g}, so that one passing mention counts (guideline P4)") if getattr(config, "long_text_sentences", False) else ""
+    margin = getattr(config, "long_text_margin", 0.0)
+    margin_clause = (f" Its score for a label is the best of these runs less {margin:g}, since the best of some hundreds of runs is high by chance alone."
+                     if margin else "")
     return (f" A text of more than {words:,} words is scored by its windows alone (of the tuned size{extra}){sentences}, not also whole: "
-            "in long minutes the words of unrelated items would mix with the one item that matters.")
+            "in long minutes the words of unrelated items would mix with the one item that matters." + margin_clause)
 
 
 def _tuning_line(t: dict[str, Any], penalty: float = 0.0) -> str:

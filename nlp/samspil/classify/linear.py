@@ -57,12 +57,20 @@ class FeatureConfig:
     #: Windows of a second, longer size for such long texts (0: none), so that an item
     #: of a few hundred words is also scored as a whole.
     long_window_words: int = 0
-    #: In such long texts every sentence of four words or more is a run as well, so that
-    #: one passing mention counts (guideline P4), its label probability multiplied by
-    #: the relevance gate's to :attr:`sentence_gate_power` (a single sentence says little,
-    #: so the gate must be surer of it than of a window).
+    #: In such long texts every sentence of :attr:`sentence_min_words` words or more is a
+    #: run as well, so that one passing mention counts (guideline P4), its label
+    #: probability multiplied by the relevance gate's to :attr:`sentence_gate_power` (a
+    #: single sentence says little, so the gate must be surer of it than of a window).
+    #: A heading of a few words ("Hvem er de frivillige?") is no mention of a
+    #: collaboration, but its one strong word weighs heavily in so short a run.
     long_text_sentences: bool = False
     sentence_gate_power: float = 3.0
+    sentence_min_words: int = 4
+    #: A long text's score for a label is the best of its runs less this margin (for
+    #: the labels that have windows): the best of two hundred windows and sentences is
+    #: higher than the best of one by chance alone, so the same threshold would give the
+    #: long minutes of unrelated items labels that none of them carries.
+    long_text_margin: float = 0.0
     #: Windows of ``window_words`` that start at every sentence (:func:`sliding_windows`)
     #: rather than a grid from the text's first word (:func:`windows`): a header line
     #: before the text then adds windows but moves none.
@@ -79,6 +87,10 @@ class FeatureConfig:
             raise ValueError(f"expected long_text_words >= 0 and long_window_words 0 or at least 20, got {self.long_text_words}, {self.long_window_words}")
         if self.sentence_gate_power < 0:
             raise ValueError(f"sentence_gate_power must be >= 0, got {self.sentence_gate_power}")
+        if self.sentence_min_words < 1:
+            raise ValueError(f"sentence_min_words must be at least 1, got {self.sentence_min_words}")
+        if not 0 <= self.long_text_margin < 1:
+            raise ValueError(f"long_text_margin must be in [0, 1), got {self.long_text_margin}")
 
 
 def _word_form(text: str) -> str:
@@ -608,7 +620,7 @@ class LinearModel:
                     if self.config.long_window_words:
                         groups += [(b + lo, b + hi) for lo, hi in windows(words, self.config.long_window_words)]
                     if self.config.long_text_sentences:
-                        sentences = [k for k, n in enumerate(words) if n >= 4]
+                        sentences = [k for k, n in enumerate(words) if n >= self.config.sentence_min_words]
                         sentence_runs += range(len(groups), len(groups) + len(sentences))
                         groups += [(b + k, b + k + 1) for k in sentences]
         first_group.append(len(groups))
@@ -657,6 +669,8 @@ class LinearModel:
                     runs[0] = np.where(weight > 0, -1.0, runs[0])
             best = runs.argmax(axis=0)
             doc_proba[i] = runs[best, np.arange(runs.shape[1])]
+            if long_text[i] and self.config.long_text_margin:
+                doc_proba[i] = np.maximum(doc_proba[i] - np.where(weight > 0, self.config.long_text_margin, 0.0), 0.0)
             best_runs.append(bounds[g0 + best] - base[i])
         if self.stack is not None and len(tables):
             doc_proba = self.stack.apply(doc_proba, self.thresholds.values)
