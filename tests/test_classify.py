@@ -424,7 +424,7 @@ def test_long_text_scored_by_its_windows_alone(model, tmp_path):
     from dataclasses import replace
 
     m = copy.copy(model)
-    m.config = replace(model.config, long_text_words=300, long_window_words=150, long_text_sentences=False)
+    m.config = replace(model.config, long_text_words=300, long_window_words=150, long_text_sentences=False, long_text_margin=0.0)
     m.window_weight = 0.9
     nlp = make_danish()
     long_doc = nlp("\n\n".join(d["text"] for d in read_split("dev")[:3]))
