@@ -656,6 +656,8 @@ class LinearModel:
                 proba[sentence_runs] = self._gated(raw[sentence_runs], self.config.sentence_gate_power)
         bounds = np.asarray(groups, dtype=np.int64).reshape(-1, 2)
         doc_proba = np.empty((len(tables), len(self.labels)), np.float32)
+        # What a long text's best run loses, for the labels that have windows.
+        margin = np.where(weight > 0, self.config.long_text_margin, 0.0)
         best_runs = []
         for i in range(len(tables)):
             g0, g1 = first_group[i], first_group[i + 1]
@@ -670,7 +672,7 @@ class LinearModel:
             best = runs.argmax(axis=0)
             doc_proba[i] = runs[best, np.arange(runs.shape[1])]
             if long_text[i] and self.config.long_text_margin:
-                doc_proba[i] = np.maximum(doc_proba[i] - np.where(weight > 0, self.config.long_text_margin, 0.0), 0.0)
+                doc_proba[i] = np.maximum(doc_proba[i] - margin, 0.0)
             best_runs.append(bounds[g0 + best] - base[i])
         if self.stack is not None and len(tables):
             doc_proba = self.stack.apply(doc_proba, self.thresholds.values)
