@@ -161,6 +161,34 @@ def test_a_line_that_goes_on_in_lower_case_continues_its_sentence(nlp):
     ]
 
 
+def test_a_dash_that_wrapping_moved_down_continues_its_sentence_but_a_list_item_starts_one(nlp):
+    """PDF text wraps a dash to the start of a line ("sejre\n– men"); after a full line
+    that ends open the sentence goes on. After a short line, or a line that ends in ":",
+    a dash starts a list item, and so it does after another item however long."""
+    text = ("I 2024 har partnerskabet mellem kommunen og foreningen haft mange travle måneder og nogle\n"
+            "politiske sejre i byrådet, fordi vi har arbejdet sammen om pårørendecaféerne i hele året\n"
+            "– men også et svært år med færre frivillige. Vi ønsker os i det nye år\n"
+            "- flere frivillige\n"
+            "- et nyt lokale. Foreningen tilbyder følgende aktiviteter om ugen i biblioteket i Nørre Nebel:\n"
+            "– lektiecafé om tirsdagen\n\n"
+            "Foreningen skal efter aftalen:\n"
+            "- holde opholdsrummet rengjort og sørge for, at der altid er kaffe på kanden til alle gæster,\n"
+            "- melde fejl på bygningen til kommunens ejendomscenter senest dagen efter.")
+    assert [s.text.replace("\n", " ") for s in nlp(text).sents] == [
+        "I 2024 har partnerskabet mellem kommunen og foreningen haft mange travle måneder og nogle "
+        "politiske sejre i byrådet, fordi vi har arbejdet sammen om pårørendecaféerne i hele året "
+        "– men også et svært år med færre frivillige.",
+        "Vi ønsker os i det nye år ",
+        "- flere frivillige ",
+        "- et nyt lokale.",
+        "Foreningen tilbyder følgende aktiviteter om ugen i biblioteket i Nørre Nebel: ",
+        "– lektiecafé om tirsdagen  ",
+        "Foreningen skal efter aftalen: ",
+        "- holde opholdsrummet rengjort og sørge for, at der altid er kaffe på kanden til alle gæster, ",
+        "- melde fejl på bygningen til kommunens ejendomscenter senest dagen efter.",
+    ]
+
+
 def test_pdfium_hyphen_before_og_is_a_suspension_hyphen():
     from samspil.normalise import clean_pdf_pages
 

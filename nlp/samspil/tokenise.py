@@ -57,6 +57,7 @@ _NEWLINES = re.compile(r"\n[ \t]*(\n)?")
 
 _END_MARKS = (".", "!", "?", "…")
 _WORD = re.compile(r"\S+")
+_DASH_WORD = re.compile(r"[-–][ \t]+(\w+)")
 #: Share of the longest line within which a line plus the next line's first word must
 #: stay for the line break to count as chosen rather than wrapped (see split_sentences).
 FIT_SHARE = 0.9
@@ -80,7 +81,9 @@ def split_sentences(doc: Doc) -> Doc:
     A line break before a lower-case letter is never a boundary, whatever the line
     ends in: wrapped lines end in numbers, ordinals and dashes as well ("søndag den
     14.\nseptember", "haft 11\npårørendecaféer", "sejre –\nmen"); nor is one before
-    a number after an abbreviation or "§" ("kl.\n23.15", "servicelovens §\n104").
+    a number after an abbreviation or "§" ("kl.\n23.15", "servicelovens §\n104"). A
+    line that starts with a dash goes on the sentence too when wrapping put it there
+    (:func:`_wrapped_before_dash`) outside a list.
     """
     global _END_HASHES
     n = len(doc)
@@ -110,6 +113,7 @@ def split_sentences(doc: Doc) -> Doc:
         fits_within = FIT_SHARE * max(len(line.rstrip()) for line in text.split("\n"))
         opens = []
         line_start = 0
+        in_list = False  # a line of the paragraph so far starts with a bullet
         for (brk, brk_end, blank), nxt in zip(breaks, after_break):
             if nxt < n and space[nxt]:
                 nxt += 1
@@ -117,6 +121,9 @@ def split_sentences(doc: Doc) -> Doc:
                 break
             line = text[line_start:brk].rstrip()
             line_start = brk_end
+            in_list = in_list or line.lstrip()[:1] in BULLETS
+            if blank:
+                in_list = False
             if not line or nxt == 0:
                 continue
             if blank:
@@ -127,6 +134,8 @@ def split_sentences(doc: Doc) -> Doc:
                 continue  # the sentence goes on ("den 14.\nseptember", "kl.\n23.15")
             last = line[-1]
             ends_open = last.islower() or last in ",;-&("
+            if first in "-–" and ends_open and not in_list and _wrapped_before_dash(text, token_start[nxt], line, fits_within):
+                continue  # "nogle politiske sejre\n– men også": a dash that a wrapped line moved down
             if first in BULLETS or not ends_open or (len(line.split()) <= 8 and (first.isupper() or first.isdigit())):
                 opens.append(nxt)
             elif first.isupper() and last.isalpha() and len(line) + 1 + len(_WORD.match(text, token_start[nxt]).group()) <= fits_within:
@@ -135,6 +144,17 @@ def split_sentences(doc: Doc) -> Doc:
     sent[is_space & (np.arange(n) > 0)] = -1  # whitespace never opens a sentence
     doc.from_array([SENT_START], sent.astype(np.uint64).reshape(-1, 1))
     return doc
+
+
+def _wrapped_before_dash(text: str, at: int, line: str, fits_within: float) -> bool:
+    """Whether a line that starts with a dash at ``at`` goes on the sentence of ``line``,
+    the line before (which ends open, in a lower-case word or a comma, in a paragraph
+    with no bulleted line so far), rather than starting a list item: the dash is followed
+    by a word in lower case, and the dash with that word would not have fitted on the
+    line before, so wrapping put it there. A list item after a short line ("Vi ønsker\\n-
+    flere frivillige") or after another item still starts a sentence."""
+    word = _DASH_WORD.match(text, at)
+    return bool(word) and word.group(1)[0].islower() and len(line) + 1 + len(word.group()) > fits_within
 
 
 def pipe_in_batches(component, docs: Iterable[Doc], batch_size: int) -> Iterable[Doc]:
