@@ -18,7 +18,7 @@ import pytest
 from samspil.batch import BatchConfig, process, run_batch
 from samspil.corpus import read_split
 from samspil.ingest import IngestLimits
-from samspil.testing import make_docx, make_encrypted_pdf, make_pdf, make_zip_bomb
+from samspil.testing import make_doc, make_docx, make_encrypted_pdf, make_pdf, make_zip_bomb
 
 
 def _count_lines(path: Path) -> int:
@@ -97,6 +97,9 @@ def _hostile_archive(root: Path) -> dict[str, str | None]:
     put("bombe.docx", make_zip_bomb(250_000_000), "ArchiveBombError")
     put("aftale.docx", make_docx(["Samarbejdsaftale om lektiecafé på biblioteket."]), None)
     put("rapport.pdf", make_pdf([["Foreningen får tilskud efter § 18 til besøgstjenesten."]]), None)
+    put("referat 1999.doc", make_doc(["Udvalget bevilger spejderne 4.000 kr. i lokaletilskud efter folkeoplysningsloven."]), None)
+    put("budget.xlsx", b"PK\x03\x04 a spreadsheet", "UnsupportedTypeError")  # a document samspil names, not reads
+    (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))  # a picture: no row
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("inde/note.txt", "Spejderne låner skolens lokaler gratis.".encode("cp1252"))

@@ -8,6 +8,7 @@ from samspil.ingest import IngestLimits, decode_text, iter_files, read_bytes, re
 from samspil.normalise import normalise_text
 from samspil.testing import (
     make_blank_pdf,
+    make_doc,
     make_docx,
     make_encrypted_pdf,
     make_html,
@@ -113,7 +114,7 @@ def test_docx_written_by_word_library_reads_as_python_docx_reads_it(tmp_path):
 def test_paragraph_ends_of_word_documents_end_sentences(tmp_path):
     """A heading paragraph without a full stop is a sentence of its own, not read into the
     paragraph after it (as it would be from a single line break, which in PDF text is
-    often a wrapped line); in .docx, .odt and .rtf alike."""
+    often a wrapped line); in .docx, .odt, .rtf and .doc alike."""
     from samspil.tokenise import make_danish
 
     heading = "Driftsoverenskomst mellem Holbæk Kommune og den selvejende institution Værestedet Havnen"
@@ -121,8 +122,9 @@ def test_paragraph_ends_of_word_documents_end_sentences(tmp_path):
     (tmp_path / "a.docx").write_bytes(make_docx([heading, body]))
     (tmp_path / "a.odt").write_bytes(make_odt([body], heading=heading))
     (tmp_path / "a.rtf").write_bytes(make_rtf([heading, body]))
+    (tmp_path / "a.doc").write_bytes(make_doc([heading, body]))
     nlp = make_danish()
-    for name in ("a.docx", "a.odt", "a.rtf"):
+    for name in ("a.docx", "a.odt", "a.rtf", "a.doc"):
         sentences = [s.text.strip() for s in nlp(read_document(tmp_path / name).text).sents]
         assert sentences[0] == heading and sentences[1].startswith("§ 1.")
 
@@ -162,6 +164,49 @@ def test_rtf_paragraphs_are_blocks_and_line_breaks_lines(tmp_path):
     p = tmp_path / "brev.rtf"
     p.write_bytes(b"{\\rtf1\\ansi\\ansicpg1252\\pard Kulturforvaltningen\\line R\\'e5dhuset\\par\\pard Tak for ans\\'f8gningen.\\par}")
     assert read_document(p).text == "Kulturforvaltningen\nRådhuset\n\nTak for ansøgningen."
+
+
+def test_word_97_doc_main_text_with_tables_fields_and_both_piece_encodings(tmp_path):
+    """A Word 97-2003 .doc: cp1252 and UTF-16 pieces, table cells as tabs and rows as lines,
+    a hyperlink field's shown text without its code, and nothing of the text Word keeps after
+    the main text (headers, footnotes)."""
+    p = tmp_path / "referat 2003.doc"
+    p.write_bytes(make_doc(["Referat af mødet i Kultur- og Fritidsudvalget", TEXT,
+                            "Forening\x07Tilskud\x07\x07Spejderne i Ærøskøbing\x072.000 kr.\x07\x07",
+                            'Læs mere på \x13 HYPERLINK "https://aeroe.dk" \x14kommunens side\x15 – også om § 18.'],
+                           unicode_from=3, after_text="Sidehoved: Ærø Kommune – fortroligt\r"))
+    doc = read_document(p)
+    assert doc.source_type == "doc"
+    assert doc.text == ("Referat af mødet i Kultur- og Fritidsudvalget\n\n" + TEXT + "\n\n"
+                        "Forening\tTilskud\nSpejderne i Ærøskøbing\t2.000 kr.\n\n"
+                        "Læs mere på kommunens side – også om § 18.")
+
+
+def test_doc_files_that_are_rtf_html_or_docx_inside_are_read_as_what_they_are(tmp_path):
+    """Archives hold files saved "as .doc" that are RTF, HTML or Word 2007 inside."""
+    (tmp_path / "rtf.doc").write_bytes(make_rtf(["Kære forening,", "vi bevilger 5.000 kr. til jeres ældrecafé."]))
+    (tmp_path / "html.doc").write_bytes(make_html("Høringssvar", ["Frivilligrådet takker for høringen."]))
+    (tmp_path / "docx.doc").write_bytes(make_docx(["Foreningen låner salen om tirsdagen."]))
+    assert "ældrecafé" in read_document(tmp_path / "rtf.doc").text
+    assert "Frivilligrådet takker" in read_document(tmp_path / "html.doc").text
+    assert read_document(tmp_path / "docx.doc").text == "Foreningen låner salen om tirsdagen."
+
+
+def test_bad_doc_files_give_clear_errors(tmp_path):
+    encrypted = tmp_path / "kode.doc"
+    encrypted.write_bytes(make_doc([TEXT], encrypted=True))
+    _raises(encrypted, errors.EncryptedFileError, "password")
+    word95 = make_doc([TEXT])
+    at = word95.index(b"\xec\xa5\xc1\x00")  # the FIB's wIdent and nFib at the start of WordDocument
+    old = tmp_path / "gammel.doc"
+    old.write_bytes(word95[:at] + b"\xdc\xa5" + word95[at + 2 :])
+    _raises(old, errors.UnsupportedTypeError, "word 95", "save it as .docx")
+    truncated = tmp_path / "halv.doc"
+    truncated.write_bytes(make_doc([TEXT])[:1500])
+    _raises(truncated, errors.CorruptFileError, "ole container")
+    junk = tmp_path / "junk.doc"
+    junk.write_bytes(b"\x00\x01binary junk\xff" * 40)
+    _raises(junk, errors.CorruptFileError, "d0 cf 11 e0")
 
 
 def test_pdf_text_hyphenation_and_running_headers(tmp_path):
@@ -315,6 +360,17 @@ def test_unsupported_type(tmp_path):
     p = tmp_path / "program.exe"
     p.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00" * 100)
     _raises(p, errors.UnsupportedTypeError, "unsupported")
+
+
+def test_documents_samspil_does_not_read_are_named_with_advice_and_found_in_folders(tmp_path):
+    """A spreadsheet or an e-mail in an archive is a document the user would miss: it
+    gives an error that says how to convert it, and a folder walk yields it; a picture
+    is passed over."""
+    for name, data in (("budget.xlsx", b"PK\x03\x04 a spreadsheet"), ("svar.eml", b"From: a@b.dk\n\nTak for tilskuddet.")):
+        (tmp_path / name).write_bytes(data)
+        _raises(tmp_path / name, errors.UnsupportedTypeError, "convert it to pdf", "soffice")
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    assert [p.rsplit("/", 1)[1] for p in iter_files([tmp_path])] == ["budget.xlsx", "svar.eml"]
 
 
 def test_larger_than_limit(tmp_path):

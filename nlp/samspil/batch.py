@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import errors
-from .ingest import DEFAULT_LIMITS, SUFFIXES, IngestLimits, check_zip, iter_files
+from .ingest import DEFAULT_LIMITS, SUFFIXES, UNREAD_SUFFIXES, IngestLimits, check_zip, iter_files
 from .records import Result
 
 JOURNAL = "results.jsonl"
@@ -95,7 +95,7 @@ def _safe_member_name(name: str) -> str | None:
 
 def iter_items(paths: Iterable[str | os.PathLike[str]], config: BatchConfig) -> Iterator[Item | Result]:
     """Inputs in a stable order; a zip archive that cannot be opened is yielded as an error Result."""
-    for path in iter_files(paths, SUFFIXES + (".zip",)):
+    for path in iter_files(paths, SUFFIXES + UNREAD_SUFFIXES + (".zip",)):
         if not path.lower().endswith(".zip"):
             try:
                 size = os.path.getsize(path)
@@ -112,7 +112,7 @@ def iter_items(paths: Iterable[str | os.PathLike[str]], config: BatchConfig) -> 
                 for info in infos:
                     clean = _safe_member_name(info.filename)
                     display = f"{path}!/{clean if clean is not None else 'unsafe-name-' + hashlib.sha1(info.filename.encode()).hexdigest()[:8]}"
-                    if clean is not None and not clean.lower().endswith(SUFFIXES):
+                    if clean is not None and not clean.lower().endswith(SUFFIXES + UNREAD_SUFFIXES):
                         continue
                     yield Item(path=display, file=path, member=info.filename, size=info.file_size)
         except errors.IngestError as exc:

@@ -10,6 +10,7 @@ import codecs
 import io
 import os
 import re
+import struct
 import threading
 import zipfile
 from collections import Counter
@@ -21,7 +22,11 @@ from . import errors
 from .normalise import BULLETS, clean_pdf_pages, clean_plain_text, normalise_text
 from .records import Document
 
-SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".odt", ".rtf", ".pdf")
+SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".doc", ".odt", ".rtf", ".pdf")
+#: Documents samspil does not read: spreadsheets, slides, mail, other word processors,
+#: scanned images. Under a folder they are not passed over like pictures and programs:
+#: each gives an error row that says how to convert it.
+UNREAD_SUFFIXES: tuple[str, ...] = (".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".msg", ".eml", ".wpd", ".wps", ".pages", ".tif", ".tiff")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +54,7 @@ def read_document(path: str | os.PathLike[str], limits: IngestLimits = DEFAULT_L
     """Read one file and return its text.
 
     Args:
-        path: a .txt, .md, .html, .htm, .docx, .odt, .rtf or .pdf file.
+        path: a .txt, .md, .html, .htm, .docx, .doc, .odt, .rtf or .pdf file.
         limits: size limits; a file over them raises instead of being read.
 
     Raises:
@@ -81,6 +86,9 @@ def read_bytes(data: bytes, name: str, limits: IngestLimits = DEFAULT_LIMITS) ->
     if not data.strip():
         raise errors.EmptyFileError(name)
     suffix = Path(name).suffix.lower()
+    if suffix in UNREAD_SUFFIXES:
+        raise errors.UnsupportedTypeError(name, f"samspil does not read {suffix} files; convert it to PDF, .docx or .txt first "
+                                                "(LibreOffice: soffice --headless --convert-to pdf FILE; a scanned image needs OCR)")
     reader = _READERS.get(suffix)
     if reader is None:
         if suffix and _looks_binary(data):
@@ -367,6 +375,109 @@ def _read_rtf(data: bytes, name: str, limits: IngestLimits) -> Document:
     return Document(path=name, text=normalise_text(text), source_type="rtf", encoding=codepage)
 
 
+# ---------------------------------------------------------------- Word 97-2003 (.doc)
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: Word's marks in the text stream (MS-DOC 2.8): line, page and section breaks become line
+#: breaks, a non-breaking hyphen a hyphen; optional hyphens, picture and footnote anchors go.
+#: Paragraph ends ("\r"), table cells ("\x07") and fields are handled in :func:`_doc_text`.
+_DOC_MARKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\x0e": "\n", "\x1e": "-", "\x1f": None,
+                            "\x01": None, "\x02": None, "\x05": None, "\x08": None})
+_FIELD_MARK = re.compile(r"([\x13\x14\x15])")
+
+
+def _read_doc(data: bytes, name: str, limits: IngestLimits) -> Document:
+    """A Word 97-2003 document (an OLE container, read with olefile): the main text.
+
+    Archives also hold RTF, HTML and Word 2007 files saved under a .doc name; they are
+    read by their own readers. Word 6 and Word 95 files are refused with advice.
+    """
+    if not data.startswith(_OLE_MAGIC):
+        head = data[:2048].lstrip().lower()
+        if head.startswith(b"{\\rtf"):
+            return _read_rtf(data, name, limits)
+        if data[:4] == b"PK\x03\x04":
+            return _read_docx(data, name, limits)
+        if head.startswith((b"<html", b"<!doctype html")) or b"<html" in head:
+            return _read_html(data, name, limits)
+        raise errors.CorruptFileError(name, "a Word 97-2003 .doc file is an OLE container starting with D0 CF 11 E0; "
+                                            "this is neither that nor RTF, HTML or .docx")
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(data)
+    except Exception as exc:  # olefile raises OSError and its own errors on broken containers
+        raise errors.CorruptFileError(name, f"not a readable OLE container: {exc}") from None
+    with ole:
+        if ole.exists("EncryptedPackage"):
+            raise errors.EncryptedFileError(name, "the Word document is password protected")
+        if not ole.exists("WordDocument"):
+            raise errors.CorruptFileError(name, "the OLE container holds no WordDocument stream (an Excel or PowerPoint file named .doc?)")
+        try:
+            text = _doc_text(ole.openstream("WordDocument").read(), lambda stream: ole.openstream(stream).read() if ole.exists(stream) else b"", name)
+        except (struct.error, OSError) as exc:
+            raise errors.CorruptFileError(name, f"the Word document's tables do not add up: {exc}") from None
+    return Document(path=name, text=normalise_text(text), source_type="doc")
+
+
+def _doc_text(word: bytes, stream: Callable[[str], bytes], name: str) -> str:
+    """The main document's text from a Word 97-2003 file's WordDocument stream and its
+    table stream (``stream(name)`` gives a stream's bytes): the File Information Block
+    gives the table stream, the length of the main text and the place of the piece table
+    (Clx), whose pieces are 8-bit cp1252 or UTF-16 runs of the WordDocument stream (MS-DOC
+    2.5, 2.9.38, 2.4.1). Headers, footnotes and comments come after the main text and are
+    left out; of a field, its result is kept and its code (``HYPERLINK "…"``) dropped; table
+    cells are separated by tabs, rows and paragraphs as in the .docx reader."""
+    ident, flags = struct.unpack_from("<H", word, 0)[0], struct.unpack_from("<H", word, 0x0A)[0]
+    if ident == 0xA5DC:
+        raise errors.UnsupportedTypeError(name, "a Word 6 or Word 95 document; open it in Word or LibreOffice and save it as .docx")
+    if ident != 0xA5EC:
+        raise errors.CorruptFileError(name, f"the WordDocument stream starts with {ident:#06x}, not Word's 0xa5ec")
+    if flags & 0x0100:
+        raise errors.EncryptedFileError(name, "the Word document is password protected")
+    csw = struct.unpack_from("<H", word, 32)[0]
+    lw = 34 + 2 * csw + 2
+    ccp_text = struct.unpack_from("<I", word, lw + 12)[0]
+    rg = lw + 4 * struct.unpack_from("<H", word, lw - 2)[0]
+    if struct.unpack_from("<H", word, rg)[0] < 34:
+        raise errors.CorruptFileError(name, "the Word document's header has no piece table entry")
+    fc_clx, lcb_clx = struct.unpack_from("<II", word, rg + 2 + 33 * 8)
+    clx = stream("1Table" if flags & 0x0200 else "0Table")[fc_clx : fc_clx + lcb_clx]
+    i = 0
+    while i + 3 <= len(clx) and clx[i] == 1:  # Prc: formatting, skipped
+        i += 3 + struct.unpack_from("<H", clx, i + 1)[0]
+    if i + 5 > len(clx) or clx[i] != 2:
+        raise errors.CorruptFileError(name, "the Word document's piece table is missing")
+    plc = clx[i + 5 : i + 5 + struct.unpack_from("<I", clx, i + 1)[0]]
+    n = (len(plc) - 4) // 12
+    cps = struct.unpack_from(f"<{n + 1}I", plc, 0)
+    parts: list[str] = []
+    for k in range(n):
+        start, end = cps[k], min(cps[k + 1], ccp_text)
+        if end <= start:
+            continue
+        fc = struct.unpack_from("<I", plc, 4 * (n + 1) + 8 * k + 2)[0]
+        if fc & 0x40000000:
+            at = (fc & 0x3FFFFFFF) // 2
+            parts.append(word[at : at + end - start].decode("cp1252", errors="replace"))
+        else:
+            parts.append(word[fc : fc + 2 * (end - start)].decode("utf-16-le", errors="replace"))
+    text: list[str] = []
+    fields: list[bool] = []  # per open field: whether it has reached its result
+    for piece in _FIELD_MARK.split("".join(parts)):
+        if piece == "\x13":
+            fields.append(False)
+        elif piece == "\x14" and fields:
+            fields[-1] = True
+        elif piece == "\x15" and fields:
+            fields.pop()
+        elif all(fields):
+            text.append(piece)
+    body = "".join(text).translate(_DOC_MARKS).replace("\x07\x07", "\n").replace("\x07", "\t")
+    return join_blocks([block.rstrip("\t") for block in body.split("\r")])
+
+
 # ---------------------------------------------------------------- PDF
 
 
@@ -507,6 +618,7 @@ _READERS: dict[str, Callable[[bytes, str, IngestLimits], Document]] = {
     ".htm": _read_html,
     ".xhtml": _read_html,
     ".docx": _read_docx,
+    ".doc": _read_doc,
     ".odt": _read_odt,
     ".rtf": _read_rtf,
     ".pdf": _read_pdf,
@@ -516,13 +628,14 @@ _READERS: dict[str, Callable[[bytes, str, IngestLimits], Document]] = {
 # ---------------------------------------------------------------- folders
 
 
-def iter_files(paths: Iterable[str | os.PathLike[str]], suffixes: tuple[str, ...] = SUFFIXES) -> Iterator[str]:
+def iter_files(paths: Iterable[str | os.PathLike[str]], suffixes: tuple[str, ...] = SUFFIXES + UNREAD_SUFFIXES) -> Iterator[str]:
     """Yield the files named, and the documents under folders named, in sorted order.
 
     Folders are walked recursively with symlink loops broken (each real folder is
-    visited once); files in folders are kept when their suffix is in ``suffixes``.
-    Files named directly are always yielded, so that an unsupported one gives an
-    error row instead of vanishing.
+    visited once); files in folders are kept when their suffix is in ``suffixes``
+    (by default the documents samspil reads and those it names in an error,
+    :data:`UNREAD_SUFFIXES`). Files named directly are always yielded, so that an
+    unsupported one gives an error row instead of vanishing.
     """
     for path in paths:
         p = Path(path)

@@ -84,6 +84,92 @@ def make_rtf(paragraphs: list[str]) -> bytes:
     return ("{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Times New Roman;}}\n\\f0\\fs24 " + body + "}").encode("ascii")
 
 
+def make_doc(paragraphs: list[str], *, unicode_from: int | None = None, after_text: str = "", encrypted: bool = False) -> bytes:
+    """A Word 97-2003 .doc: an OLE compound file (written here, sectors of 512 bytes, no
+    mini stream) with a WordDocument stream and a 1Table stream, as Word lays them out.
+
+    The paragraphs are stored as 8-bit cp1252 text, from paragraph ``unicode_from`` on as a
+    second piece in UTF-16 (Word stores text that cp1252 cannot hold so); ``after_text``
+    is stored after the main text, where Word keeps headers and footnotes. Paragraphs may
+    contain Word's marks: "\\x07" ends a table cell, "\\x13 code \\x14 result \\x15" is a field.
+    """
+    import struct
+
+    split = len(paragraphs) if unicode_from is None else unicode_from
+    first = "".join(p + "\r" for p in paragraphs[:split])
+    second = "".join(p + "\r" for p in paragraphs[split:])
+    ccp_text = len(first) + len(second)
+    fib_size, text_at = 1024, 1024
+    first_bytes = first.encode("cp1252")
+    second_at = text_at + len(first_bytes) + (len(first_bytes) % 2)
+    second_bytes = (second + after_text).encode("utf-16-le")
+    word = bytearray(max(second_at + len(second_bytes), 4096))
+    word[text_at : text_at + len(first_bytes)] = first_bytes
+    word[second_at : second_at + len(second_bytes)] = second_bytes
+    # File Information Block: FibBase, 14 words, 22 longs (ccpText the fourth), 93 fc/lcb pairs
+    struct.pack_into("<HHHHH", word, 0, 0xA5EC, 0x00C1, 0, 0x0406, 0)
+    struct.pack_into("<H", word, 0x0A, 0x0200 | (0x0100 if encrypted else 0))  # fWhichTblStm: 1Table
+    struct.pack_into("<H", word, 32, 14)
+    struct.pack_into("<H", word, 62, 22)
+    struct.pack_into("<II", word, 64, len(word), 0)
+    struct.pack_into("<I", word, 64 + 12, ccp_text)
+    struct.pack_into("<H", word, 152, 93)
+    assert 154 + 93 * 8 + 2 <= fib_size
+    cps = [0, len(first)] + ([ccp_text + len(after_text)] if second or after_text else [])
+    pieces = [((text_at * 2) | 0x40000000)] + ([second_at] if len(cps) == 3 else [])
+    plc = struct.pack(f"<{len(cps)}I", *cps) + b"".join(struct.pack("<HIH", 0, fc, 0) for fc in pieces)
+    clx = b"\x01" + struct.pack("<H", 3) + b"abc" + b"\x02" + struct.pack("<I", len(plc)) + plc  # a Prc, then the Pcdt
+    table = bytearray(4096)
+    table[512 : 512 + len(clx)] = clx
+    struct.pack_into("<II", word, 154 + 33 * 8, 512, len(clx))
+    return _ole_file({"WordDocument": bytes(word), "1Table": bytes(table)})
+
+
+def _ole_file(streams: dict[str, bytes]) -> bytes:
+    """A compound file (MS-CFB, version 3) holding ``streams`` of 4,096 bytes or more each."""
+    import struct
+
+    end, free, fat_mark, none = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    sectors: list[bytes] = []
+    chains: list[tuple[int, int]] = []  # (first sector, count) per stream
+    for data in streams.values():
+        assert len(data) >= 4096, "streams under 4,096 bytes would belong in the mini stream"
+        padded = data + b"\0" * (-len(data) % 512)
+        chains.append((len(sectors), len(padded) // 512))
+        sectors += [padded[i : i + 512] for i in range(0, len(padded), 512)]
+
+    def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (raw.ljust(64, b"\0") + struct.pack("<HBBIII", len(raw), kind, 1, left, right, child) + b"\0" * 36
+                + struct.pack("<IQ", start, size))
+
+    names = list(streams)
+    # the directory's tree: the root's child is the first stream, the others its right siblings
+    directory = entry("Root Entry", 5, none, none, 1, end, 0)
+    for k, name in enumerate(names):
+        right = k + 2 if k + 1 < len(names) else none
+        directory += entry(name, 2, none, right, none, chains[k][0], len(streams[name]))
+    directory = directory.ljust(-(-len(directory) // 512) * 512, b"\0")
+    dir_start = len(sectors)
+    sectors += [directory[i : i + 512] for i in range(0, len(directory), 512)]
+    n_fat = 1
+    while len(sectors) + n_fat > n_fat * 128:
+        n_fat += 1
+    fat = [free] * (n_fat * 128)
+    for first, count in chains + [(dir_start, len(directory) // 512)]:
+        for i in range(first, first + count):
+            fat[i] = i + 1 if i + 1 < first + count else end
+    fat_start = len(sectors)
+    for i in range(fat_start, fat_start + n_fat):
+        fat[i] = fat_mark
+    fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
+    sectors += [fat_bytes[i : i + 512] for i in range(0, len(fat_bytes), 512)]
+    difat = [fat_start + i for i in range(n_fat)] + [free] * (109 - n_fat)
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+              + struct.pack("<IIIIIIIII", 0, n_fat, dir_start, 0, 4096, end, 0, end, 0) + struct.pack("<109I", *difat))
+    return header + b"".join(sectors)
+
+
 def make_html(title: str, paragraphs: list[str]) -> bytes:
     """An HTML page with navigation, a script and a footer around the main text."""
     ps = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
