@@ -209,6 +209,29 @@ def test_bad_doc_files_give_clear_errors(tmp_path):
     _raises(junk, errors.CorruptFileError, "d0 cf 11 e0")
 
 
+def test_eml_mail_subject_and_body_quoted_printable_and_html(tmp_path):
+    """An e-mail as saved from a mail program: the subject, then the text body (here
+    quoted-printable in latin-1); a mail with only an HTML body is read as a web page;
+    attachments are not read."""
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "kultur@aeroe.dk", "formand@spejder.dk", "Svar på ansøgning om lokaletilskud"
+    msg.set_content("Kære Jens\n\nUdvalget har bevilget 4.000 kr. til jeres lokaler på Ærø.\n", charset="latin-1", cte="quoted-printable")
+    msg.add_attachment(b"%PDF-1.4 bilag", maintype="application", subtype="pdf", filename="bilag.pdf")
+    (tmp_path / "svar.eml").write_bytes(msg.as_bytes())
+    doc = read_document(tmp_path / "svar.eml")
+    assert doc.source_type == "eml"
+    assert doc.text == "Svar på ansøgning om lokaletilskud\n\nKære Jens\n\nUdvalget har bevilget 4.000 kr. til jeres lokaler på Ærø."
+    html = EmailMessage()
+    html["Subject"] = "Dialogmøde"
+    html.set_content("<html><body><p>Frivilligrådet inviterer til dialogmøde.</p><script>x()</script></body></html>", subtype="html")
+    (tmp_path / "html.eml").write_bytes(html.as_bytes())
+    assert read_document(tmp_path / "html.eml").text == "Dialogmøde\n\nFrivilligrådet inviterer til dialogmøde."
+    (tmp_path / "tom.eml").write_bytes(b"Bare tekst uden brevhoved, ikke en mail.")
+    _raises(tmp_path / "tom.eml", errors.CorruptFileError, "mail headers")
+
+
 def test_pdf_text_hyphenation_and_running_headers(tmp_path):
     pages = [
         ["Kommunen og foreningerne har et godt samar-\nbejde om lektiecaféen.", "Første side slutter her."],
@@ -363,14 +386,14 @@ def test_unsupported_type(tmp_path):
 
 
 def test_documents_samspil_does_not_read_are_named_with_advice_and_found_in_folders(tmp_path):
-    """A spreadsheet or an e-mail in an archive is a document the user would miss: it
+    """A spreadsheet or an Outlook message in an archive is a document the user would miss: it
     gives an error that says how to convert it, and a folder walk yields it; a picture
     is passed over."""
-    for name, data in (("budget.xlsx", b"PK\x03\x04 a spreadsheet"), ("svar.eml", b"From: a@b.dk\n\nTak for tilskuddet.")):
+    for name, data in (("budget.xlsx", b"PK\x03\x04 a spreadsheet"), ("svar.msg", b"\xd0\xcf\x11\xe0 Outlook")):
         (tmp_path / name).write_bytes(data)
         _raises(tmp_path / name, errors.UnsupportedTypeError, "convert it to pdf", "soffice")
     (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
-    assert [p.rsplit("/", 1)[1] for p in iter_files([tmp_path])] == ["budget.xlsx", "svar.eml"]
+    assert [p.rsplit("/", 1)[1] for p in iter_files([tmp_path])] == ["budget.xlsx", "svar.msg"]
 
 
 def test_larger_than_limit(tmp_path):

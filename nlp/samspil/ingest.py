@@ -22,11 +22,11 @@ from . import errors
 from .normalise import BULLETS, clean_pdf_pages, clean_plain_text, normalise_text
 from .records import Document
 
-SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".doc", ".odt", ".rtf", ".pdf")
+SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".doc", ".odt", ".rtf", ".pdf", ".eml")
 #: Documents samspil does not read: spreadsheets, slides, mail, other word processors,
 #: scanned images. Under a folder they are not passed over like pictures and programs:
 #: each gives an error row that says how to convert it.
-UNREAD_SUFFIXES: tuple[str, ...] = (".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".msg", ".eml", ".wpd", ".wps", ".pages", ".tif", ".tiff")
+UNREAD_SUFFIXES: tuple[str, ...] = (".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".msg", ".wpd", ".wps", ".pages", ".tif", ".tiff")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ def read_document(path: str | os.PathLike[str], limits: IngestLimits = DEFAULT_L
     """Read one file and return its text.
 
     Args:
-        path: a .txt, .md, .html, .htm, .docx, .doc, .odt, .rtf or .pdf file.
+        path: a .txt, .md, .html, .htm, .docx, .doc, .odt, .rtf, .pdf or .eml file.
         limits: size limits; a file over them raises instead of being read.
 
     Raises:
@@ -214,6 +214,29 @@ def _read_html(data: bytes, name: str, limits: IngestLimits) -> Document:
     text = root.get_text()
     encoding = getattr(soup, "original_encoding", None)
     return Document(path=name, text=normalise_text(text), source_type="html", encoding=encoding)
+
+
+def _read_eml(data: bytes, name: str, limits: IngestLimits) -> Document:
+    """An e-mail saved as .eml (RFC 5322, read with the standard library's parser): its
+    subject as the first paragraph, then its text body, or its HTML body read as a web
+    page. Attachments are not read."""
+    import email
+    from email import policy
+
+    if _looks_binary(data):
+        raise errors.BinaryFileError(name)
+    msg = email.message_from_bytes(data, policy=policy.default)
+    if not msg.keys():
+        raise errors.CorruptFileError(name, "an .eml file starts with mail headers (From:, To:, Subject:)")
+    body = msg.get_body(preferencelist=("plain", "html"))
+    try:
+        content = body.get_content() if body is not None else ""
+    except (LookupError, ValueError) as exc:  # an unknown charset or a broken transfer encoding
+        raise errors.CorruptFileError(name, f"the mail's body cannot be decoded: {exc}") from None
+    if body is not None and body.get_content_type() == "text/html":
+        content = _read_html(content.encode("utf-8"), name, limits).text
+    subject = str(msg.get("subject", "") or "").strip()
+    return Document(path=name, text=normalise_text(join_blocks([b for b in (subject, content.strip()) if b])), source_type="eml")
 
 
 # ---------------------------------------------------------------- zipped XML (docx, odt)
@@ -619,6 +642,7 @@ _READERS: dict[str, Callable[[bytes, str, IngestLimits], Document]] = {
     ".xhtml": _read_html,
     ".docx": _read_docx,
     ".doc": _read_doc,
+    ".eml": _read_eml,
     ".odt": _read_odt,
     ".rtf": _read_rtf,
     ".pdf": _read_pdf,
