@@ -12,6 +12,7 @@ from samspil.testing import (
     make_docx,
     make_encrypted_pdf,
     make_html,
+    make_msg,
     make_odt,
     make_pdf,
     make_rtf,
@@ -232,6 +233,21 @@ def test_eml_mail_subject_and_body_quoted_printable_and_html(tmp_path):
     _raises(tmp_path / "tom.eml", errors.CorruptFileError, "mail headers")
 
 
+def test_outlook_msg_subject_and_body(tmp_path):
+    """An Outlook .msg as a case system exports it: subject, then the plain-text body, or
+    the HTML body when there is no plain one; a corrupt or empty item gives a clear error."""
+    (tmp_path / "svar.msg").write_bytes(make_msg("SV: Lån af gymnastiksal", "Kære Birthe\r\n\r\nI kan låne salen på Ærø hver tirsdag fra kl. 17.\r\n"))
+    doc = read_document(tmp_path / "svar.msg")
+    assert doc.source_type == "msg"
+    assert doc.text == "SV: Lån af gymnastiksal\n\nKære Birthe\n\nI kan låne salen på Ærø hver tirsdag fra kl. 17."
+    (tmp_path / "html.msg").write_bytes(make_msg("Dialogmøde", html="<html><body><p>Frivilligrådet inviterer.</p></body></html>"))
+    assert read_document(tmp_path / "html.msg").text == "Dialogmøde\n\nFrivilligrådet inviterer."
+    (tmp_path / "tom.msg").write_bytes(make_msg(""))
+    _raises(tmp_path / "tom.msg", errors.EmptyFileError, "without subject or body")
+    (tmp_path / "halv.msg").write_bytes(make_msg("Emne", "Tekst")[:1200])
+    _raises(tmp_path / "halv.msg", errors.CorruptFileError, "ole container")
+
+
 def test_pdf_text_hyphenation_and_running_headers(tmp_path):
     pages = [
         ["Kommunen og foreningerne har et godt samar-\nbejde om lektiecaféen.", "Første side slutter her."],
@@ -386,14 +402,14 @@ def test_unsupported_type(tmp_path):
 
 
 def test_documents_samspil_does_not_read_are_named_with_advice_and_found_in_folders(tmp_path):
-    """A spreadsheet or an Outlook message in an archive is a document the user would miss: it
+    """A spreadsheet or a WordPerfect file in an archive is a document the user would miss: it
     gives an error that says how to convert it, and a folder walk yields it; a picture
     is passed over."""
-    for name, data in (("budget.xlsx", b"PK\x03\x04 a spreadsheet"), ("svar.msg", b"\xd0\xcf\x11\xe0 Outlook")):
+    for name, data in (("budget.xlsx", b"PK\x03\x04 a spreadsheet"), ("noter.wpd", b"\xffWPC WordPerfect")):
         (tmp_path / name).write_bytes(data)
         _raises(tmp_path / name, errors.UnsupportedTypeError, "convert it to pdf", "soffice")
     (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
-    assert [p.rsplit("/", 1)[1] for p in iter_files([tmp_path])] == ["budget.xlsx", "svar.msg"]
+    assert [p.rsplit("/", 1)[1] for p in iter_files([tmp_path])] == ["budget.xlsx", "noter.wpd"]
 
 
 def test_larger_than_limit(tmp_path):

@@ -37,7 +37,7 @@ class FileNotFound(IngestError):
 
 class UnsupportedTypeError(IngestError):
     cause = "unsupported file type"
-    advice = "Expected one of .txt .md .html .htm .docx .doc .odt .rtf .pdf .eml."
+    advice = "Expected one of .txt .md .html .htm .docx .doc .odt .rtf .pdf .eml .msg."
 
 
 class EmptyFileError(IngestError):

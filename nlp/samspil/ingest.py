@@ -22,11 +22,11 @@ from . import errors
 from .normalise import BULLETS, clean_pdf_pages, clean_plain_text, normalise_text
 from .records import Document
 
-SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".doc", ".odt", ".rtf", ".pdf", ".eml")
+SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".doc", ".odt", ".rtf", ".pdf", ".eml", ".msg")
 #: Documents samspil does not read: spreadsheets, slides, mail, other word processors,
 #: scanned images. Under a folder they are not passed over like pictures and programs:
 #: each gives an error row that says how to convert it.
-UNREAD_SUFFIXES: tuple[str, ...] = (".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".msg", ".wpd", ".wps", ".pages", ".tif", ".tiff")
+UNREAD_SUFFIXES: tuple[str, ...] = (".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".wpd", ".wps", ".pages", ".tif", ".tiff")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ def read_document(path: str | os.PathLike[str], limits: IngestLimits = DEFAULT_L
     """Read one file and return its text.
 
     Args:
-        path: a .txt, .md, .html, .htm, .docx, .doc, .odt, .rtf, .pdf or .eml file.
+        path: a .txt, .md, .html, .htm, .docx, .doc, .odt, .rtf, .pdf, .eml or .msg file.
         limits: size limits; a file over them raises instead of being read.
 
     Raises:
@@ -426,13 +426,7 @@ def _read_doc(data: bytes, name: str, limits: IngestLimits) -> Document:
             return _read_html(data, name, limits)
         raise errors.CorruptFileError(name, "a Word 97-2003 .doc file is an OLE container starting with D0 CF 11 E0; "
                                             "this is neither that nor RTF, HTML or .docx")
-    import olefile
-
-    try:
-        ole = olefile.OleFileIO(data)
-    except Exception as exc:  # olefile raises OSError and its own errors on broken containers
-        raise errors.CorruptFileError(name, f"not a readable OLE container: {exc}") from None
-    with ole:
+    with _open_ole(data, name) as ole:
         if ole.exists("EncryptedPackage"):
             raise errors.EncryptedFileError(name, "the Word document is password protected")
         if not ole.exists("WordDocument"):
@@ -442,6 +436,43 @@ def _read_doc(data: bytes, name: str, limits: IngestLimits) -> Document:
         except (struct.error, OSError) as exc:
             raise errors.CorruptFileError(name, f"the Word document's tables do not add up: {exc}") from None
     return Document(path=name, text=normalise_text(text), source_type="doc")
+
+
+def _open_ole(data: bytes, name: str):
+    """An OLE compound file (Word 97-2003, Outlook) opened with olefile."""
+    import olefile
+
+    try:
+        return olefile.OleFileIO(data)
+    except Exception as exc:  # olefile raises OSError and its own errors on broken containers
+        raise errors.CorruptFileError(name, f"not a readable OLE container: {exc}") from None
+
+
+def _read_msg(data: bytes, name: str, limits: IngestLimits) -> Document:
+    """An Outlook message (.msg, an OLE container read with olefile): its subject, then
+    its plain-text body, or its HTML body read as a web page. The properties are streams
+    named by tag and type (MS-OXMSG 2.1): subject 0x0037, body 0x1000, HTML 0x1013;
+    strings in UTF-16 (001F) or 8-bit (001E, read as cp1252). Attachments are not read."""
+    if not data.startswith(_OLE_MAGIC):
+        raise errors.CorruptFileError(name, "an Outlook .msg file is an OLE container starting with D0 CF 11 E0")
+    with _open_ole(data, name) as ole:
+
+        def prop(tag: str) -> str:
+            for kind, codec in (("001F", "utf-16-le"), ("001E", "cp1252")):
+                stream = f"__substg1.0_{tag}{kind}"
+                if ole.exists(stream):
+                    return ole.openstream(stream).read().decode(codec, errors="replace").rstrip("\0").strip()
+            return ""
+
+        try:
+            subject, body = prop("0037"), prop("1000")
+            if not body and ole.exists("__substg1.0_10130102"):
+                body = _read_html(ole.openstream("__substg1.0_10130102").read().rstrip(b"\0"), name, limits).text
+        except OSError as exc:
+            raise errors.CorruptFileError(name, f"the message's streams cannot be read: {exc}") from None
+    if not subject and not body:
+        raise errors.EmptyFileError(name, "an Outlook item without subject or body (a contact or a calendar item?)")
+    return Document(path=name, text=normalise_text(join_blocks([b for b in (subject, body) if b])), source_type="msg")
 
 
 def _doc_text(word: bytes, stream: Callable[[str], bytes], name: str) -> str:
@@ -643,6 +674,7 @@ _READERS: dict[str, Callable[[bytes, str, IngestLimits], Document]] = {
     ".docx": _read_docx,
     ".doc": _read_doc,
     ".eml": _read_eml,
+    ".msg": _read_msg,
     ".odt": _read_odt,
     ".rtf": _read_rtf,
     ".pdf": _read_pdf,

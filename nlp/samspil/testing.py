@@ -125,6 +125,18 @@ def make_doc(paragraphs: list[str], *, unicode_from: int | None = None, after_te
     return _ole_file({"WordDocument": bytes(word), "1Table": bytes(table)})
 
 
+def make_msg(subject: str, body: str = "", html: str = "") -> bytes:
+    """An Outlook .msg with a subject and a plain-text or an HTML body, as property
+    streams in UTF-16 (the strings padded with NULs to the 4,096 bytes of a regular
+    stream, as :func:`_ole_file` writes no mini stream)."""
+    streams = {"__substg1.0_0037001F": subject.encode("utf-16-le")}
+    if body:
+        streams["__substg1.0_1000001F"] = body.encode("utf-16-le")
+    if html:
+        streams["__substg1.0_10130102"] = html.encode("utf-8")
+    return _ole_file({k: v.ljust(4096, b"\0") for k, v in streams.items()})
+
+
 def _ole_file(streams: dict[str, bytes]) -> bytes:
     """A compound file (MS-CFB, version 3) holding ``streams`` of 4,096 bytes or more each."""
     import struct
