@@ -129,6 +129,9 @@ def test_hostile_archive_completes_with_one_correct_row_each(tmp_path):
     assert "æ" in win["evidence"]["grants"][0]["text"]
     assert len(rows) == len(expected) - 1 + 3 == stats.done
     assert (out / "results.csv").is_file()
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["passed_over"] == {".png": 1}  # every file accounted for: a row each, or counted here
+    assert "1 filer i mapperne er ikke dokumenter" in (out / "report.html").read_text()
 
 
 def _die_on_marked(clf, item, data):
@@ -176,9 +179,11 @@ def test_dask_engine_on_a_local_cluster(tmp_path):
     for i in range(5):
         (src / f"d{i}.txt").write_text(f"Foreningen får tilskud fra puljen. Dokument {i}.", encoding="utf-8")
     (src / "tom.txt").write_text("", encoding="utf-8")
+    (src / "~$d0.docx").write_bytes(b"lock")  # Word's lock file: passed over, and counted
     out = tmp_path / "out"
     stats = run_batch([src], BatchConfig(out_dir=out, engine="dask", workers=2, partition_size=2, progress=False))
     assert stats.done == 6 and stats.failed == 1
+    assert json.loads((out / "summary.json").read_text())["passed_over"] == {"~$ (lock file)": 1}
     df = pd.read_parquet(out / "parquet")
     assert sorted(Path(p).name for p in df["path"]) == sorted([f"d{i}.txt" for i in range(5)] + ["tom.txt"])
     again = run_batch([src], BatchConfig(out_dir=out, engine="dask", workers=2, partition_size=2, resume=True, progress=False))

@@ -32,10 +32,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import errors
-from .ingest import DEFAULT_LIMITS, SUFFIXES, UNREAD_SUFFIXES, IngestLimits, check_zip, iter_files
+from .ingest import DEFAULT_LIMITS, SUFFIXES, UNREAD_SUFFIXES, IngestLimits, check_zip, iter_files, passed_over
 from .records import Result
 
 JOURNAL = "results.jsonl"
+#: What a batch run takes from a folder: documents, documents it names in an error, zip archives.
+WALKED = SUFFIXES + UNREAD_SUFFIXES + (".zip",)
 ENGINES = ("local", "dask")
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -95,7 +97,7 @@ def _safe_member_name(name: str) -> str | None:
 
 def iter_items(paths: Iterable[str | os.PathLike[str]], config: BatchConfig) -> Iterator[Item | Result]:
     """Inputs in a stable order; a zip archive that cannot be opened is yielded as an error Result."""
-    for path in iter_files(paths, SUFFIXES + UNREAD_SUFFIXES + (".zip",)):
+    for path in iter_files(paths, WALKED):
         if not path.lower().endswith(".zip"):
             try:
                 size = os.path.getsize(path)
@@ -493,7 +495,7 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], config: BatchConfig, on_r
             if bar is not None:
                 bar.stop()
     stats.seconds = round(time.monotonic() - started, 3)
-    finish(out, config)
+    finish(out, config, paths)
     return stats
 
 
@@ -623,8 +625,9 @@ def _take_batch(backlog: list[tuple[int, Item, bytes | None]], workers: int) -> 
 # ------------------------------------------------------------------ outputs and report
 
 
-def finish(out: Path, config: BatchConfig) -> None:
-    """Write the requested format beside the journal, then the report."""
+def finish(out: Path, config: BatchConfig, paths: Iterable[str | os.PathLike[str]] = ()) -> None:
+    """Write the requested format beside the journal, then the report (with the files
+    under ``paths`` that the walk passed over, by suffix)."""
     rows = list(iter_rows(out))
     if config.format == "csv":
         from .write import CsvWriter
@@ -639,7 +642,7 @@ def finish(out: Path, config: BatchConfig) -> None:
         write_parquet(rows, out / "results.parquet")
     from .report import write_report
 
-    write_report(rows, out)
+    write_report(rows, out, passed_over(paths, WALKED))
 
 
 def iter_rows(out: Path) -> Iterator[dict[str, Any]]:
@@ -747,6 +750,7 @@ def run_dask(paths: Iterable[str | os.PathLike[str]], config: BatchConfig) -> Ba
     out = Path(config.out_dir)
     stats = BatchStats()
     started = time.monotonic()
+    paths = list(paths)
     entries = list(iter_items(paths, config))
     items = [e for e in entries if isinstance(e, Item)]
     walk_errors = [e for e in entries if isinstance(e, Result)]
@@ -794,5 +798,5 @@ def run_dask(paths: Iterable[str | os.PathLike[str]], config: BatchConfig) -> Ba
     stats.seconds = round(time.monotonic() - started, 3)
     from .report import write_report
 
-    write_report(list(iter_rows(out)), out)
+    write_report(list(iter_rows(out)), out, passed_over(paths, WALKED))
     return stats

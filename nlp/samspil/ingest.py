@@ -693,10 +693,25 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], suffixes: tuple[str, ...
     :data:`UNREAD_SUFFIXES`). Files named directly are always yielded, so that an
     unsupported one gives an error row instead of vanishing.
     """
+    for path, kept in _walk(paths, suffixes):
+        if kept:
+            yield path
+
+
+def passed_over(paths: Iterable[str | os.PathLike[str]], suffixes: tuple[str, ...] = SUFFIXES + UNREAD_SUFFIXES) -> Counter[str]:
+    """The files under the folders in ``paths`` that :func:`iter_files` passes over
+    (pictures, programs, Office lock files "~$…"), counted by suffix, so that a run can
+    account for every file it was given."""
+    return Counter("~$ (lock file)" if os.path.basename(path).startswith("~$") else (Path(path).suffix.lower() or "(none)")
+                   for path, kept in _walk(paths, suffixes) if not kept)
+
+
+def _walk(paths: Iterable[str | os.PathLike[str]], suffixes: tuple[str, ...]) -> Iterator[tuple[str, bool]]:
+    """Every file named or under a folder named, with whether :func:`iter_files` keeps it."""
     for path in paths:
         p = Path(path)
         if not p.is_dir():
-            yield str(path)
+            yield str(path), True
             continue
         seen: set[str] = set()
         for root, dirs, files in os.walk(p, followlinks=True):
@@ -707,5 +722,4 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], suffixes: tuple[str, ...
             seen.add(real)
             dirs.sort()
             for f in sorted(files):
-                if f.lower().endswith(suffixes) and not f.startswith("~$"):
-                    yield os.path.join(root, f)
+                yield os.path.join(root, f), f.lower().endswith(suffixes) and not f.startswith("~$")
