@@ -1,7 +1,7 @@
 """`make bench`: speed and memory of samspil, written to bench/results.json.
 
-The benchmark builds its own archive from corpus documents (as .txt, .pdf and
-.docx under bench/archive/) so anyone can rerun it, then measures, on the same
+The benchmark builds its own archive from corpus documents (as .txt, .pdf, .docx
+and Word 97-2003 .doc under bench/archive/) so anyone can rerun it, then measures, on the same
 documents in the same run:
 
 - spaCy's tokenizer alone (``spacy.blank("da")``, as the goals name it), samspil's own
@@ -33,10 +33,10 @@ N_DOCS = int(os.environ.get("SAMSPIL_BENCH_DOCS", "100000"))  # all corpus docum
 
 def build_archive() -> dict[str, list[Path]]:
     from samspil.corpus import read_all
-    from samspil.testing import corpus_pdf, make_docx
+    from samspil.testing import corpus_pdf, make_doc, make_docx
 
     docs = [d for d in read_all() if d["split"] in ("test", "dev", "train")][:N_DOCS]
-    files: dict[str, list[Path]] = {"txt": [], "pdf": [], "docx": []}
+    files: dict[str, list[Path]] = {"txt": [], "pdf": [], "docx": [], "doc": []}
     for kind in files:
         (ARCHIVE / kind).mkdir(parents=True, exist_ok=True)
     for d in docs:
@@ -50,9 +50,13 @@ def build_archive() -> dict[str, list[Path]]:
         docx = ARCHIVE / "docx" / f"{stem}.docx"
         if not docx.exists():
             docx.write_bytes(make_docx([p for p in d["text"].split("\n") if p.strip()]))
+        doc = ARCHIVE / "doc" / f"{stem}.doc"
+        if not doc.exists():
+            doc.write_bytes(make_doc([p for p in d["text"].split("\n") if p.strip()], unicode_from=0))
         files["txt"].append(txt)
         files["pdf"].append(pdf)
         files["docx"].append(docx)
+        files["doc"].append(doc)
     return files
 
 
@@ -200,7 +204,7 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     t = time.perf_counter()
     files = build_archive()
-    print(f"archive: {len(files['txt'])} documents as txt, pdf and docx under {ARCHIVE} ({time.perf_counter() - t:.0f} s)")
+    print(f"archive: {len(files['txt'])} documents as txt, pdf, docx and doc under {ARCHIVE} ({time.perf_counter() - t:.0f} s)")
     workers = os.cpu_count() or 2
     r: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}, "documents": len(files["txt"])}
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in files["txt"])
@@ -221,6 +225,7 @@ def main() -> None:
         f"batch_{workers}_workers_docs_per_s": round(batch_rate(files["pdf"], workers, "pdf"), 1),
     }
     r["docx"] = {"end_to_end_one_process_docs_per_s": round(end_to_end_one_process(files["docx"]), 1)}
+    r["doc"] = {"end_to_end_one_process_docs_per_s": round(end_to_end_one_process(files["doc"]), 1)}
     r["ratios"] = {
         "txt_end_to_end_vs_tokenizer": round(r["txt"]["end_to_end_one_process_docs_per_s"] / r["txt"]["tokenizer_alone_docs_per_s"], 3),
         "txt_end_to_end_vs_samspil_tokenizer": round(r["txt"]["end_to_end_one_process_docs_per_s"] / r["txt"]["samspil_tokenizer_alone_docs_per_s"], 3),
@@ -246,7 +251,7 @@ def main() -> None:
     r["date"] = time.strftime("%Y-%m-%d %H:%M")
     (OUT / "results.json").write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
     print(f"\n{'measure':55s} value")
-    for section in ("txt", "pdf", "docx", "ratios"):
+    for section in ("txt", "pdf", "docx", "doc", "ratios"):
         for k, v in r[section].items():
             print(f"{section + '.' + k:55s} {v}")
     for k in ("worker_peak_rss_mb", "model_load_s", "cli_cold_start_s"):
