@@ -105,6 +105,7 @@ def _hostile_archive(root: Path) -> dict[str, str | None]:
         zf.writestr("inde/note.txt", "Spejderne låner skolens lokaler gratis.".encode("cp1252"))
         zf.writestr("../../etc/ond.txt", "Frivilligrådet holder dialogmøde med udvalget.")
         zf.writestr("inde/tom.txt", "")
+        zf.writestr("inde/foto.JPG", b"\xff\xd8\xff picture")  # passed over, and counted
     put("pakke.zip", buf.getvalue(), "zip")
     return expected
 
@@ -130,8 +131,8 @@ def test_hostile_archive_completes_with_one_correct_row_each(tmp_path):
     assert len(rows) == len(expected) - 1 + 3 == stats.done
     assert (out / "results.csv").is_file()
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["passed_over"] == {".png": 1}  # every file accounted for: a row each, or counted here
-    assert "1 filer i mapperne er ikke dokumenter" in (out / "report.html").read_text()
+    assert summary["passed_over"] == {".png": 1, ".jpg (in zip)": 1}  # every file accounted for: a row each, or counted here
+    assert "2 filer i mapperne og zip-arkiverne er ikke dokumenter" in (out / "report.html").read_text()
 
 
 def _die_on_marked(clf, item, data):

@@ -26,6 +26,7 @@ import signal
 import sys
 import time
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -93,6 +94,22 @@ def _safe_member_name(name: str) -> str | None:
     if any(part == ".." for part in parts) or re.match(r"^[A-Za-z]:", name):
         return None
     return "/".join(parts)
+
+
+def _passed_over(paths: Iterable[str | os.PathLike[str]]) -> Counter[str]:
+    """The files a run passed over, by suffix: under the input folders
+    (:func:`samspil.ingest.passed_over`) and inside the zip archives, read from their
+    central directories (an archive that cannot be opened has its own error row)."""
+    counts = passed_over(paths, WALKED)
+    for path in iter_files(paths, WALKED):
+        if path.lower().endswith(".zip"):
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    names = [i.filename for i in zf.infolist() if not i.is_dir()]
+            except (zipfile.BadZipFile, OSError):
+                continue
+            counts.update(f"{PurePosixPath(n).suffix.lower() or '(none)'} (in zip)" for n in names if not n.lower().endswith(SUFFIXES + UNREAD_SUFFIXES))
+    return counts
 
 
 def iter_items(paths: Iterable[str | os.PathLike[str]], config: BatchConfig) -> Iterator[Item | Result]:
@@ -642,7 +659,7 @@ def finish(out: Path, config: BatchConfig, paths: Iterable[str | os.PathLike[str
         write_parquet(rows, out / "results.parquet")
     from .report import write_report
 
-    write_report(rows, out, passed_over(paths, WALKED))
+    write_report(rows, out, _passed_over(paths))
 
 
 def iter_rows(out: Path) -> Iterator[dict[str, Any]]:
@@ -798,5 +815,5 @@ def run_dask(paths: Iterable[str | os.PathLike[str]], config: BatchConfig) -> Ba
     stats.seconds = round(time.monotonic() - started, 3)
     from .report import write_report
 
-    write_report(list(iter_rows(out)), out, passed_over(paths, WALKED))
+    write_report(list(iter_rows(out)), out, _passed_over(paths))
     return stats

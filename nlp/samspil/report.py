@@ -109,7 +109,8 @@ def _charts(summary: dict[str, Any], out: Path) -> list[tuple[str, str]]:
 
 def write_report(rows: list[dict[str, Any]], out: Path, passed_over: Counter[str] | None = None) -> dict[str, Any]:
     """Write ``summary.json``, the PNG charts and ``report.html`` into ``out``;
-    ``passed_over`` counts the files under the input folders that were not documents."""
+    ``passed_over`` counts the files under the input folders and in the zip archives
+    that were not documents."""
     summary = summarise(rows)
     summary["passed_over"] = dict((passed_over or Counter()).most_common())
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -120,7 +121,7 @@ def write_report(rows: list[dict[str, Any]], out: Path, passed_over: Counter[str
         "<h1>samspil – rapport over kørslen</h1>",
         f"<p>{summary['documents']} dokumenter: {summary['classified']} klassificeret, {summary['failed']} med fejl, "
         f"{summary['no_label']} uden kategori, {summary['needs_review']} med en kategori tæt på grænsen.</p>",
-        (f"<p>{sum(summary['passed_over'].values())} filer i mapperne er ikke dokumenter og er sprunget over: "
+        (f"<p>{sum(summary['passed_over'].values())} filer i mapperne og zip-arkiverne er ikke dokumenter og er sprunget over: "
          + html.escape(", ".join(f"{k} {v}" for k, v in summary["passed_over"].items())) + ".</p>") if summary["passed_over"] else "",
         "<table><tr><th>Kategori</th><th>id</th><th>Dokumenter</th></tr>",
         *(f"<tr><td>{html.escape(DANISH_NAMES[lab])}</td><td><code>{lab}</code></td><td>{summary['label_counts'][lab]}</td></tr>" for lab in LABELS),
