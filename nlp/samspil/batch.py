@@ -33,12 +33,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import errors
-from .ingest import DEFAULT_LIMITS, SUFFIXES, UNREAD_SUFFIXES, IngestLimits, check_zip, iter_files, passed_over
+from .ingest import DEFAULT_LIMITS, DOCUMENT_SUFFIXES, IngestLimits, check_zip, iter_files, walk_files
 from .records import Result
 
 JOURNAL = "results.jsonl"
 #: What a batch run takes from a folder: documents, documents it names in an error, zip archives.
-WALKED = SUFFIXES + UNREAD_SUFFIXES + (".zip",)
+WALKED = DOCUMENT_SUFFIXES + (".zip",)
 ENGINES = ("local", "dask")
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -97,18 +97,20 @@ def _safe_member_name(name: str) -> str | None:
 
 
 def _passed_over(paths: Iterable[str | os.PathLike[str]]) -> Counter[str]:
-    """The files a run passed over, by suffix: under the input folders
-    (:func:`samspil.ingest.passed_over`) and inside the zip archives, read from their
-    central directories (an archive that cannot be opened has its own error row)."""
-    counts = passed_over(paths, WALKED)
-    for path in iter_files(paths, WALKED):
-        if path.lower().endswith(".zip"):
+    """The files a run passed over, by suffix, in one walk: under the input folders, and
+    inside the zip archives, read from their central directories (an archive that cannot
+    be opened has its own error row)."""
+    counts: Counter[str] = Counter()
+    for path, kept in walk_files(paths, WALKED):
+        if not kept:
+            counts["~$ (lock file)" if os.path.basename(path).startswith("~$") else Path(path).suffix.lower() or "(none)"] += 1
+        elif path.lower().endswith(".zip"):
             try:
                 with zipfile.ZipFile(path) as zf:
                     names = [i.filename for i in zf.infolist() if not i.is_dir()]
             except (zipfile.BadZipFile, OSError):
                 continue
-            counts.update(f"{PurePosixPath(n).suffix.lower() or '(none)'} (in zip)" for n in names if not n.lower().endswith(SUFFIXES + UNREAD_SUFFIXES))
+            counts.update(f"{PurePosixPath(n).suffix.lower() or '(none)'} (in zip)" for n in names if not n.lower().endswith(DOCUMENT_SUFFIXES))
     return counts
 
 
@@ -131,7 +133,7 @@ def iter_items(paths: Iterable[str | os.PathLike[str]], config: BatchConfig) -> 
                 for info in infos:
                     clean = _safe_member_name(info.filename)
                     display = f"{path}!/{clean if clean is not None else 'unsafe-name-' + hashlib.sha1(info.filename.encode()).hexdigest()[:8]}"
-                    if clean is not None and not clean.lower().endswith(SUFFIXES + UNREAD_SUFFIXES):
+                    if clean is not None and not clean.lower().endswith(DOCUMENT_SUFFIXES):
                         continue
                     yield Item(path=display, file=path, member=info.filename, size=info.file_size)
         except errors.IngestError as exc:

@@ -27,6 +27,8 @@ SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".doc", ".
 #: scanned images. Under a folder they are not passed over like pictures and programs:
 #: each gives an error row that says how to convert it.
 UNREAD_SUFFIXES: tuple[str, ...] = (".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".wpd", ".wps", ".pages", ".tif", ".tiff")
+#: The files a folder walk takes: those samspil reads and those it names in an error.
+DOCUMENT_SUFFIXES: tuple[str, ...] = SUFFIXES + UNREAD_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -684,30 +686,23 @@ _READERS: dict[str, Callable[[bytes, str, IngestLimits], Document]] = {
 # ---------------------------------------------------------------- folders
 
 
-def iter_files(paths: Iterable[str | os.PathLike[str]], suffixes: tuple[str, ...] = SUFFIXES + UNREAD_SUFFIXES) -> Iterator[str]:
+def iter_files(paths: Iterable[str | os.PathLike[str]], suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES) -> Iterator[str]:
     """Yield the files named, and the documents under folders named, in sorted order.
 
     Folders are walked recursively with symlink loops broken (each real folder is
     visited once); files in folders are kept when their suffix is in ``suffixes``
     (by default the documents samspil reads and those it names in an error,
-    :data:`UNREAD_SUFFIXES`). Files named directly are always yielded, so that an
+    :data:`DOCUMENT_SUFFIXES`). Files named directly are always yielded, so that an
     unsupported one gives an error row instead of vanishing.
     """
-    for path, kept in _walk(paths, suffixes):
+    for path, kept in walk_files(paths, suffixes):
         if kept:
             yield path
 
 
-def passed_over(paths: Iterable[str | os.PathLike[str]], suffixes: tuple[str, ...] = SUFFIXES + UNREAD_SUFFIXES) -> Counter[str]:
-    """The files under the folders in ``paths`` that :func:`iter_files` passes over
-    (pictures, programs, Office lock files "~$…"), counted by suffix, so that a run can
-    account for every file it was given."""
-    return Counter("~$ (lock file)" if os.path.basename(path).startswith("~$") else (Path(path).suffix.lower() or "(none)")
-                   for path, kept in _walk(paths, suffixes) if not kept)
-
-
-def _walk(paths: Iterable[str | os.PathLike[str]], suffixes: tuple[str, ...]) -> Iterator[tuple[str, bool]]:
-    """Every file named or under a folder named, with whether :func:`iter_files` keeps it."""
+def walk_files(paths: Iterable[str | os.PathLike[str]], suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES) -> Iterator[tuple[str, bool]]:
+    """Every file named or under a folder named, in :func:`iter_files`' order, with whether
+    it keeps it (not a picture, a program or an Office lock file "~$…")."""
     for path in paths:
         p = Path(path)
         if not p.is_dir():
